@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: MIT
+# Sidevisor: non-recursive build. Each directory's build.mk appends to hv-objs.
+#   make            build/hv.elf (+ hv.map, hv.asm, hv.sym)
+#   make iso        build/sidevisor.iso (GRUB rescue image, serial console)
+#   make run        boot it (BED=qemu|bochs)       make test   every suite
+#   make unit       host unit tests only           make lint   cppcheck + clang-tidy
+#   V=1 shows commands; DEBUG=1 builds with -Og.
+
+BUILD ?= build
+V ?= 0
+DEBUG ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+CC := gcc
+LD := ld
+NASM := nasm
+OBJDUMP := objdump
+NM := nm
+
+OPT := $(if $(filter 1,$(DEBUG)),-Og,-O2)
+
+HV_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) -I. -I$(BUILD)/gen \
+	-fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
+	-fno-stack-protector -fno-common -fno-strict-aliasing \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-builtin -ffunction-sections -fdata-sections -fcf-protection=none \
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wmissing-declarations -Wundef -Wredundant-decls -Wtype-limits -Wvla \
+	-Wframe-larger-than=1024 -Wno-address-of-packed-member -MMD -MP
+NASMFLAGS := -f elf64 -g -F dwarf -w+all -I$(BUILD)/gen/ -Iboot/
+LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--gc-sections --no-warn-rwx-segments -Map=$(BUILD)/hv.map -T linker.ld
+
+hv-objs :=
+include lib/build.mk
+include drivers/build.mk
+include boot/build.mk
+include vmm/build.mk
+include viommu/build.mk
+
+HV_OBJS := $(addprefix $(BUILD)/hv/,$(hv-objs))
+HV_ELF := $(BUILD)/hv.elf
+
+.PHONY: all iso run test unit lint format format-check clean deps guest fuzz
+all: $(HV_ELF)
+
+$(BUILD)/hv/%.o: %.c $(BUILD)/gen/asm_offsets.inc
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.o: %.asm $(BUILD)/gen/asm_offsets.inc
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  NASM    $<")
+	$(Q)$(NASM) $(NASMFLAGS) -MD $@.d -MP $< -o $@
+
+# Struct offsets for assembly come from C (never typed by hand in .asm).
+$(BUILD)/gen/asm_offsets.inc: boot/asm_offsets.c $(wildcard boot/*.h lib/*.h vmm/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  GEN     $@")
+	$(Q)$(CC) $(filter-out -MMD -MP -I$(BUILD)/gen,$(HV_CFLAGS)) -S $< -o $@.s
+	$(Q)sed -n 's/^.*@@ASM_DEFINE@@ \([A-Z0-9_]*\) [$$]\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*$$/%define \1 \2/p' \
+		$@.s > $@.tmp && mv $@.tmp $@
+
+# The AP trampoline is a flat 16-bit binary, embedded in .ap_trampoline.
+$(BUILD)/gen/ap_trampoline.bin: boot/ap_trampoline.asm $(BUILD)/gen/asm_offsets.inc
+	$(if $(Q),@echo "  NASM    $<")
+	$(Q)$(NASM) -f bin -w+all -I$(BUILD)/gen/ $< -o $@
+$(BUILD)/hv/boot/ap_blob.o: $(BUILD)/gen/ap_trampoline.bin
+
+$(HV_ELF): $(HV_OBJS) linker.ld
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(LD) $(LDFLAGS) $(HV_OBJS) -o $@
+	$(Q)$(OBJDUMP) -d -S -M intel $@ > $(BUILD)/hv.asm
+	$(Q)$(NM) -n $@ > $(BUILD)/hv.sym
+
+# ---- GRUB ISO ---------------------------------------------------------------
+HV_CMDLINE ?=
+GUEST_KERNEL ?= $(BUILD)/guest/bzImage
+GUEST_INITRD ?= $(BUILD)/guest/initrd.cpio.gz
+GUEST_CMDLINE ?= console=ttyS0
+ISO := $(BUILD)/sidevisor.iso
+
+iso: $(ISO)
+$(ISO): $(HV_ELF) scripts/mkiso.sh $(wildcard $(GUEST_KERNEL) $(GUEST_INITRD))
+	$(Q)scripts/mkiso.sh $@ $(HV_ELF) "$(HV_CMDLINE)" "$(GUEST_KERNEL)" \
+		"$(GUEST_INITRD)" "$(GUEST_CMDLINE)"
+
+# ---- running and testing ------------------------------------------------------
+BED ?=
+run: $(HV_ELF)
+	$(Q)scripts/setup.sh
+	$(Q)scripts/run.sh "$(BED)" "$(HV_CMDLINE)"
+
+test:
+	$(Q)scripts/test.sh
+
+deps:
+	$(Q)scripts/setup.sh
+
+include tests/unit/build.mk
+include tests/lint.mk
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(HV_OBJS:.o=.d) $(addsuffix .d,$(filter %.o,$(HV_OBJS)))

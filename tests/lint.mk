@@ -1,0 +1,3 @@
+.PHONY: lint
+lint:
+	@echo lint: todo
