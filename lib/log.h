@@ -47,6 +47,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 /** True once any CPU entered panic (other CPUs should stop doing work). */
 bool panic_in_progress(void);
 
+/* Define LOG_PREFIX before the first #include of a .c file. */
 #ifndef LOG_PREFIX
 #define LOG_PREFIX ""
 #endif
