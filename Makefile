@@ -83,7 +83,9 @@ GUEST_CMDLINE ?= console=ttyS0
 ISO := $(BUILD)/sidevisor.iso
 
 iso: $(ISO)
-$(ISO): $(HV_ELF) scripts/mkiso.sh $(wildcard $(GUEST_KERNEL) $(GUEST_INITRD))
+# FORCE: the image also depends on the command lines, which make cannot see;
+# mkiso.sh hashes all of its inputs and returns at once when nothing changed.
+$(ISO): $(HV_ELF) scripts/mkiso.sh $(wildcard $(GUEST_KERNEL) $(GUEST_INITRD)) FORCE
 	$(Q)scripts/mkiso.sh $@ $(HV_ELF) "$(HV_CMDLINE)" "$(GUEST_KERNEL)" \
 		"$(GUEST_INITRD)" "$(GUEST_CMDLINE)"
 
@@ -104,5 +106,8 @@ include tests/lint.mk
 
 clean:
 	rm -rf $(BUILD)
+
+.PHONY: FORCE
+FORCE:
 
 -include $(HV_OBJS:.o=.d) $(addsuffix .d,$(filter %.o,$(HV_OBJS)))
