@@ -1,1 +1,2 @@
 hv-objs +=
+hv-objs += drivers/vtd.o
