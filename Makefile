@@ -39,7 +39,7 @@ include boot/build.mk
 include vmm/build.mk
 include viommu/build.mk
 
-HV_OBJS := $(addprefix $(BUILD)/hv/,$(hv-objs))
+HV_OBJS := $(addprefix $(BUILD)/hv/,$(sort $(hv-objs)))
 HV_ELF := $(BUILD)/hv.elf
 
 .PHONY: all iso run test unit lint format format-check clean deps guest fuzz

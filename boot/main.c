@@ -17,6 +17,7 @@
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
 #include "drivers/uart.h"
+#include "lib/bitops.h"
 #include "lib/errno.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"

@@ -7,6 +7,7 @@
  */
 #define LOG_PREFIX "HV: "
 #include "boot/mm.h"
+#include "boot/multiboot2.h"
 #include "lib/bitops.h"
 #include "lib/errno.h"
 #include "lib/log.h"
@@ -28,9 +29,12 @@ static hpa_t image_end(void)
 	return (hpa_t)(uintptr_t)__hv_end;
 }
 
+/* Scratch for mm_init (boot runs on one CPU; too big for the stack). */
+static struct mem_range mm_map[MBI_MAX_MMAP];
+
 int mm_init(const struct mbi_info *mbi, u64 pool_size)
 {
-	struct mem_range map[MBI_MAX_MMAP], avoid[MM_MAX_AVOID];
+	struct mem_range *map = mm_map, avoid[MM_MAX_AVOID];
 	unsigned int nr = 0, na = 0;
 	u64 base;
 	int err;
