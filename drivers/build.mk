@@ -1,2 +1,3 @@
 hv-objs +=
 hv-objs += drivers/vtd.o
+hv-objs += drivers/pci.o drivers/pci_cfg.o drivers/pci_dump.o
