@@ -1,0 +1,1119 @@
+// SPDX-License-Identifier: MIT
+/*
+ * drivers/pci*.c on the host: enumeration over captured config spaces
+ * (tests/data/pci/<bed>/, see its README) and over hand-built hostile ones.
+ * The fake config space behaves like hardware where the driver depends on
+ * it: BARs return their size mask after an all-ones write, COMMAND is
+ * writable, everything else is read-only. It counts every access outside
+ * the config space and every write the driver had no business doing.
+ */
+#include "tests/unit/harness.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "drivers/pci.h"
+#include "drivers/pci_regs.h"
+#include "lib/errno.h"
+
+/* ---- fake config space -------------------------------------------------------- */
+
+#define FAKE_MAX_FNS 96
+
+struct fake_fn {
+	u8 bus, devfn;
+	u8 cfg[PCIE_CFG_SIZE];
+	u8 orig[PCIE_CFG_SIZE];
+	u32 bar_wmask[6];	    /* writable bits of each BAR dword */
+	bool sized[6];		    /* bar_wmask[] set from a known size */
+	unsigned int bad_writes;    /* writes outside COMMAND and the BARs */
+	unsigned int decode_on_probe; /* BAR all-ones write with decode on */
+	unsigned int past_bars;	    /* accesses to 0x28..0x2b (type 0) */
+};
+
+struct fake {
+	struct pci_cfg_ops ops;
+	unsigned int nfns;
+	unsigned int out_of_range; /* accesses outside cfg space/misaligned */
+	struct fake_fn fns[FAKE_MAX_FNS];
+};
+
+static u32 get_le(const u8 *p, unsigned int width)
+{
+	u32 v = 0;
+
+	for (unsigned int i = 0; i < width; i++)
+		v |= (u32)p[i] << (8 * i);
+	return v;
+}
+
+static void put_le(u8 *p, unsigned int width, u32 v)
+{
+	for (unsigned int i = 0; i < width; i++)
+		p[i] = v >> (8 * i);
+}
+
+static struct fake_fn *fake_lookup(struct fake *f, u8 bus, u8 devfn)
+{
+	for (unsigned int i = 0; i < f->nfns; i++)
+		if (f->fns[i].bus == bus && f->fns[i].devfn == devfn)
+			return &f->fns[i];
+	return NULL;
+}
+
+static bool fake_check(struct fake *f, u16 seg, u16 off, unsigned int width)
+{
+	if (seg != 0 || (width != 1 && width != 2 && width != 4) ||
+	    (off & (width - 1)) || (u32)off + width > f->ops.cfg_size) {
+		f->out_of_range++;
+		return false;
+	}
+	return true;
+}
+
+static unsigned int fn_nbars(const struct fake_fn *fn)
+{
+	switch (fn->cfg[PCI_HEADER_TYPE_8] & 0x7f) {
+	case 0: return 6;
+	case 1: return 2;
+	default: return 0;
+	}
+}
+
+static void note_past_bars(struct fake_fn *fn, u16 off, unsigned int width)
+{
+	if (fn_nbars(fn) == 6 && off < 0x2c && off + width > 0x28)
+		fn->past_bars++;
+}
+
+static u32 fake_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
+		     unsigned int width)
+{
+	struct fake *f = ctx;
+	struct fake_fn *fn;
+
+	if (!fake_check(f, seg, off, width))
+		return 0xffffffffu;
+	fn = fake_lookup(f, bus, devfn);
+	if (!fn)
+		return 0xffffffffu;
+	note_past_bars(fn, off, width);
+	return get_le(&fn->cfg[off], width);
+}
+
+static void fake_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
+		       unsigned int width, u32 val)
+{
+	struct fake *f = ctx;
+	struct fake_fn *fn;
+	unsigned int nbars;
+
+	if (!fake_check(f, seg, off, width))
+		return;
+	fn = fake_lookup(f, bus, devfn);
+	if (!fn)
+		return;
+	note_past_bars(fn, off, width);
+	nbars = fn_nbars(fn);
+	if (off == PCI_COMMAND_16 && (width == 2 || width == 4)) {
+		put_le(&fn->cfg[off], 2, val); /* status is RW1C: ignored */
+	} else if (off >= PCI_BAR0_32 && off < PCI_BAR_32(nbars) && width == 4) {
+		unsigned int i = (off - PCI_BAR0_32) / 4;
+		u32 cur = get_le(&fn->cfg[off], 4);
+		u16 cmd = get_le(&fn->cfg[PCI_COMMAND_16], 2);
+
+		if (val == 0xffffffffu &&
+		    (cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)))
+			fn->decode_on_probe++;
+		put_le(&fn->cfg[off], 4,
+		       (val & fn->bar_wmask[i]) | (cur & ~fn->bar_wmask[i]));
+	} else {
+		fn->bad_writes++;
+	}
+}
+
+static struct fake *fake_new(u16 cfg_size)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->ops = (struct pci_cfg_ops){ .read = fake_read, .write = fake_write,
+				       .ctx = f, .cfg_size = cfg_size,
+				       .name = "fake" };
+	return f;
+}
+
+/* A function: IDs, class, header type; everything else zero. */
+static struct fake_fn *fake_add(struct fake *f, u8 bus, u8 dev, u8 fnum,
+				u16 vendor, u16 device, u32 class24, u8 hdr)
+{
+	struct fake_fn *fn;
+
+	assert_true(f->nfns < FAKE_MAX_FNS);
+	fn = &f->fns[f->nfns++];
+	memset(fn, 0, sizeof(*fn));
+	fn->bus = bus;
+	fn->devfn = PCI_DEVFN(dev, fnum);
+	put_le(&fn->cfg[0], 2, vendor);
+	put_le(&fn->cfg[2], 2, device);
+	put_le(&fn->cfg[PCI_PROG_IF_8], 3, class24);
+	fn->cfg[PCI_HEADER_TYPE_8] = hdr;
+	return fn;
+}
+
+/*
+ * Make BAR i of fn sizable: `size` bytes, type taken from the BAR's current
+ * flag bits; a 64-bit memory BAR makes slot i+1 its upper half.
+ */
+static void fake_bar_size(struct fake_fn *fn, unsigned int i, u64 size)
+{
+	u32 lo = get_le(&fn->cfg[PCI_BAR_32(i)], 4);
+	u64 wmask = ~(size - 1);
+
+	fn->sized[i] = true;
+	if (lo & PCI_BAR_IO) {
+		fn->bar_wmask[i] = (u32)wmask & PCI_BAR_IO_MASK;
+		return;
+	}
+	fn->bar_wmask[i] = (u32)wmask & PCI_BAR_MEM_MASK;
+	if (FIELD_GET(PCI_BAR_MEM_TYPE, lo) == PCI_BAR_MEM_TYPE_64 && i < 5) {
+		fn->bar_wmask[i + 1] = wmask >> 32;
+		fn->sized[i + 1] = true;
+	}
+}
+
+/* Program BAR i with flag bits and an address, and give it a size. */
+static void fake_bar(struct fake_fn *fn, unsigned int i, u32 flags, u64 addr,
+		     u64 size)
+{
+	u32 low = (flags & PCI_BAR_IO) ? 0x3 : 0xf;
+
+	put_le(&fn->cfg[PCI_BAR_32(i)], 4, ((u32)addr & ~low) | flags);
+	if (!(flags & PCI_BAR_IO) &&
+	    FIELD_GET(PCI_BAR_MEM_TYPE, flags) == PCI_BAR_MEM_TYPE_64 && i < 5)
+		put_le(&fn->cfg[PCI_BAR_32(i + 1)], 4, addr >> 32);
+	fake_bar_size(fn, i, size);
+}
+
+/* Link a standard capability at off: id, next. Sets STATUS.CAP_LIST. */
+static void fake_cap(struct fake_fn *fn, u8 off, u8 id, u8 next)
+{
+	fn->cfg[off] = id;
+	fn->cfg[off + 1] = next;
+	fn->cfg[PCI_STATUS_16] |= PCI_STATUS_CAP_LIST;
+}
+
+static void fake_ext_cap(struct fake_fn *fn, u16 off, u16 id, u16 next)
+{
+	put_le(&fn->cfg[off], 4, id | (1u << 16) | ((u32)next << 20));
+}
+
+static void fake_snapshot(struct fake *f)
+{
+	for (unsigned int i = 0; i < f->nfns; i++)
+		memcpy(f->fns[i].orig, f->fns[i].cfg, PCIE_CFG_SIZE);
+}
+
+/* After enumeration: nothing out of range, config restored, no stray writes. */
+static void fake_assert_clean(const struct fake *f)
+{
+	assert_int_equal(f->out_of_range, 0);
+	for (unsigned int i = 0; i < f->nfns; i++) {
+		const struct fake_fn *fn = &f->fns[i];
+
+		assert_int_equal(fn->bad_writes, 0);
+		assert_int_equal(fn->decode_on_probe, 0);
+		assert_int_equal(fn->past_bars, 0);
+		assert_memory_equal(fn->cfg, fn->orig, PCIE_CFG_SIZE);
+	}
+}
+
+static struct pci_bus_info *enumerate(struct fake *f)
+{
+	struct pci_bus_info *bi = calloc(1, sizeof(*bi));
+
+	assert_non_null(bi);
+	fake_snapshot(f);
+	harness_log_clear();
+	assert_int_equal(pci_enumerate(&f->ops, 0, bi), 0);
+	fake_assert_clean(f);
+	return bi;
+}
+
+/* ---- captured config spaces ---------------------------------------------------- */
+
+/*
+ * tests/data/pci/<bed>/manifest.txt: one line per function,
+ *   BB:DD.F FILE [barN=SIZE ...]
+ * SIZE is what the platform reports for that BAR (independent of this
+ * driver: QEMU's "info pci", or the device model's documented sizes).
+ */
+static struct fake *load_bed(const char *bed, u16 cfg_size)
+{
+	struct fake *f = fake_new(cfg_size);
+	char path[256], *text, *line, *save = NULL;
+	size_t len;
+
+	snprintf(path, sizeof(path), "pci/%s/manifest.txt", bed);
+	text = harness_load_file(path, &len);
+	text = realloc(text, len + 1);
+	text[len] = '\0';
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned int bus, dev, fnum, n = 0;
+		char file[64], *tok, *tsave = NULL;
+		struct fake_fn *fn;
+		size_t blen;
+		u8 *blob;
+
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if (sscanf(line, "%x:%x.%u %63s %n", &bus, &dev, &fnum, file,
+			   (int *)&n) < 4)
+			fail_msg("bad manifest line: %s", line);
+		snprintf(path, sizeof(path), "pci/%s/%s", bed, file);
+		blob = harness_load_file(path, &blen);
+		assert_true(blen == PCI_CFG_SIZE || blen == PCIE_CFG_SIZE);
+		assert_true(blen >= cfg_size);
+		fn = fake_add(f, bus, dev, fnum, 0, 0, 0, 0);
+		memcpy(fn->cfg, blob, cfg_size);
+		free(blob);
+		for (tok = n ? strtok_r(line + n, " ", &tsave) : NULL; tok;
+		     tok = strtok_r(NULL, " ", &tsave)) {
+			unsigned int i;
+			unsigned long long size;
+
+			if (sscanf(tok, "bar%u=%llx", &i, &size) != 2 || i > 5)
+				fail_msg("bad BAR spec %s", tok);
+			fake_bar_size(fn, i, size);
+		}
+		/* every non-zero BAR needs a size, or the fake would lie */
+		for (unsigned int i = 0; i < fn_nbars(fn); i++)
+			if (get_le(&fn->cfg[PCI_BAR_32(i)], 4) && !fn->sized[i])
+				fail_msg("%s %02x:%02x.%u bar%u has no size in the manifest",
+					 bed, bus, dev, fnum, i);
+	}
+	free(text);
+	assert_true(f->nfns > 0);
+	return f;
+}
+
+static const struct pci_dev *find(const struct pci_bus_info *bi, u8 bus,
+				  u8 dev, u8 fn)
+{
+	return pci_find_bdf(bi, PCI_BDF(bus, dev, fn));
+}
+
+static void assert_ids(const struct pci_dev *d, u16 vendor, u16 device,
+		       u8 cls, u8 sub)
+{
+	assert_non_null(d);
+	assert_int_equal(d->vendor, vendor);
+	assert_int_equal(d->device, device);
+	assert_int_equal(d->class_code, cls);
+	assert_int_equal(d->subclass, sub);
+}
+
+static void assert_bar(const struct pci_dev *d, unsigned int i,
+		       enum pci_bar_kind kind, u64 size)
+{
+	assert_int_equal(d->bars[i].kind, kind);
+	assert_int_equal(d->bars[i].size, size);
+}
+
+static bool log_has(const char *s)
+{
+	return strstr(harness_log(), s) != NULL;
+}
+
+#define assert_log(s)                                                   \
+	do {                                                            \
+		if (!log_has(s))                                        \
+			fail_msg("log lacks \"%s\"; log:\n%s", s,       \
+				 harness_log());                        \
+	} while (0)
+
+/* ---- QEMU q35 ------------------------------------------------------------------- */
+
+/* Facts that hold for every q35 capture (TESTBEDS.md, QEMU's device models). */
+static void check_q35(const char *bed)
+{
+	struct fake *f = load_bed(bed, PCIE_CFG_SIZE);
+	struct pci_bus_info *bi = enumerate(f);
+	const struct pci_dev *d;
+
+	assert_int_equal(bi->ndevs, f->nfns);
+	assert_int_equal(bi->nfound, f->nfns);
+	assert_false(bi->truncated);
+	assert_ids(find(bi, 0, 0, 0), 0x8086, 0x29c0, PCI_CLASS_BRIDGE,
+		   PCI_SUBCLASS_BRIDGE_HOST);
+	assert_ids(find(bi, 0, 0x1f, 0), 0x8086, 0x2918, PCI_CLASS_BRIDGE,
+		   PCI_SUBCLASS_BRIDGE_ISA);
+	assert_true(find(bi, 0, 0x1f, 0)->multifunc);
+	assert_ids(find(bi, 0, 0x1f, 2), 0x8086, 0x2922, PCI_CLASS_STORAGE, 0x06);
+	assert_ids(find(bi, 0, 0x1f, 3), 0x8086, 0x2930, PCI_CLASS_SERIAL_BUS, 0x05);
+	/* ICH9 SATA (AHCI): BAR4 I/O 32 B, BAR5 ABAR 4 KiB */
+	d = find(bi, 0, 0x1f, 2);
+	assert_bar(d, 4, PCI_BAR_IO, 0x20);
+	assert_bar(d, 5, PCI_BAR_MEM32, 0x1000);
+	assert_bar(d, 0, PCI_BAR_NONE, 0);
+	assert_int_equal(d->prog_if, 0x01);
+
+	/* e1000e 82574L at 00:02.0 */
+	d = find(bi, 0, 2, 0);
+	assert_ids(d, 0x8086, 0x10d3, PCI_CLASS_NETWORK, 0);
+	assert_int_equal(d->hdr_type, 0);
+	assert_false(d->multifunc);
+	assert_int_equal(d->irq_pin, 1);
+	assert_bar(d, 0, PCI_BAR_MEM32, KiB(128)); /* registers */
+	assert_bar(d, 1, PCI_BAR_MEM32, KiB(128)); /* flash */
+	assert_bar(d, 2, PCI_BAR_IO, 32);
+	assert_bar(d, 3, PCI_BAR_MEM32, KiB(16));  /* MSI-X table + PBA */
+	assert_bar(d, 4, PCI_BAR_NONE, 0);
+	assert_bar(d, 5, PCI_BAR_NONE, 0);
+	assert_int_equal(d->bars[0].addr,
+			 get_le(&fake_lookup(f, 0, PCI_DEVFN(2, 0))->cfg[0x10], 4) &
+				 ~0xfu);
+	assert_true(d->bars[0].addr != 0);
+	assert_int_equal(d->bars[2].addr & 3, 0);
+	/* caps: PM, MSI (64-bit, 1 vector), PCIe, MSI-X (5 vectors in BAR3) */
+	assert_int_equal(d->pm.off, 0xc8);
+	assert_int_equal(d->msi.off, 0xd0);
+	assert_true(d->msi.is64);
+	assert_false(d->msi.maskable);
+	assert_int_equal(d->msi.vectors, 1);
+	assert_int_equal(d->pcie.off, 0xe0);
+	/* on the q35 root bus QEMU makes it a root-complex integrated endpoint */
+	assert_int_equal(d->pcie.port_type, PCI_EXP_TYPE_RC_END);
+	assert_int_equal(d->msix.off, 0xa0);
+	assert_int_equal(d->msix.table_size, 5);
+	assert_int_equal(d->msix.table_bir, 3);
+	assert_int_equal(d->msix.table_off, 0);
+	assert_int_equal(d->msix.pba_bir, 3);
+	assert_int_equal(d->msix.pba_off, 0x2000);
+	assert_int_equal(d->flags, 0);
+	/* and an extended AER capability at 0x100 */
+	assert_true(d->ncaps >= 5);
+	assert_true(d->caps[4].ext);
+	assert_int_equal(d->caps[4].id, PCI_EXT_CAP_ID_AER);
+	assert_int_equal(d->caps[4].off, 0x100);
+	assert_int_equal(pci_find_cap(&f->ops, d, PCI_CAP_ID_MSIX), 0xa0);
+	assert_int_equal(pci_find_cap(&f->ops, d, PCI_CAP_ID_PM), 0xc8);
+	assert_int_equal(pci_find_cap(&f->ops, d, PCI_CAP_ID_VPD), 0);
+	assert_int_equal(pci_find_ext_cap(&f->ops, d, PCI_EXT_CAP_ID_AER), 0x100);
+	assert_int_equal(pci_find_ext_cap(&f->ops, d, PCI_EXT_CAP_ID_SRIOV), 0);
+
+	/* no anomalies anywhere on a sane machine */
+	for (unsigned int i = 0; i < bi->ndevs; i++)
+		assert_int_equal(bi->devs[i].flags, 0);
+	assert_false(log_has("pci: "));
+
+	/* console report */
+	harness_log_clear();
+	pci_print(bi);
+	assert_log("PCI: 00:00.0 8086:29c0 class 06.00.00 hdr 0 irq-pin -\n");
+	assert_log("PCI: 00:02.0 8086:10d3 class 02.00.00 hdr 0 irq-pin A\n");
+	assert_log("PCI:   bar2 io 0x");
+	assert_log(" size 0x20\n");
+	assert_log(" size 0x20000\n");
+	assert_log("PCI:   caps: pm@0xc8 msi@0xd0(64bit,vec=1) pcie@0xe0(rc-endpoint) "
+		   "msix@0xa0(table=5 bir=3 off=0x0 pba bir=3 off=0x2000)\n");
+	assert_log("PCI:   ecaps: aer@0x100");
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "PCI: %u devices (config access: fake)\n",
+			 bi->ndevs);
+		assert_log(want);
+	}
+
+	/* NIC: by class, and by BDF */
+	assert_ptr_equal(pci_choose_nic(bi, false, 0), find(bi, 0, 2, 0));
+	assert_ptr_equal(pci_choose_nic(bi, true, PCI_BDF(0, 2, 0)),
+			 find(bi, 0, 2, 0));
+	harness_log_clear();
+	pci_print_nic(pci_choose_nic(bi, false, 0));
+	assert_string_equal(harness_log(), "HV: nic 00:02.0 8086:10d3 (e1000e)\n");
+	free(bi);
+	free(f);
+}
+
+static void test_q35_monitor(void **state)
+{
+	(void)state;
+	check_q35("qemu-q35-monitor");
+}
+
+static void test_nic_errors(void **state)
+{
+	struct fake *f = load_bed("qemu-q35-monitor", PCIE_CFG_SIZE);
+	struct pci_bus_info *bi = enumerate(f);
+
+	(void)state;
+	harness_log_clear();
+	assert_null(pci_choose_nic(bi, true, PCI_BDF(0, 5, 0)));
+	assert_log("pci: nic 00:05.0: no such function\n");
+	harness_log_clear();
+	assert_null(pci_choose_nic(bi, true, PCI_BDF(0, 0x1f, 0)));
+	assert_log("pci: nic 00:1f.0 8086:2918: not a network controller (class 06.01)\n");
+	harness_log_clear();
+	assert_null(pci_choose_nic(bi, true, 0x10000));
+	assert_log("no such function");
+	harness_log_clear();
+	pci_print_nic(NULL);
+	assert_string_equal(harness_log(), "HV: nic none\n");
+
+	/* no NIC at all: hide the e1000e */
+	fake_lookup(f, 0, PCI_DEVFN(2, 0))->devfn = PCI_DEVFN(9, 7);
+	free(bi);
+	bi = enumerate(f);
+	assert_null(pci_choose_nic(bi, false, 0));
+	assert_null(pci_find_bdf(bi, PCI_BDF(0, 9, 7)));
+	free(bi);
+	free(f);
+}
+
+/* ---- hand-built config spaces --------------------------------------------------- */
+
+/* A plain endpoint with memory decode on, so sizing must turn it off. */
+static struct fake_fn *endpoint(struct fake *f, u8 bus, u8 dev)
+{
+	struct fake_fn *fn = fake_add(f, bus, dev, 0, 0x1af4, 0x1000 + dev,
+				      0x020000, 0);
+
+	put_le(&fn->cfg[PCI_COMMAND_16], 2,
+	       PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	fn->cfg[PCI_INTERRUPT_PIN_8] = 2;
+	fn->cfg[PCI_INTERRUPT_LINE_8] = 10;
+	return fn;
+}
+
+static void test_bar_kinds(void **state)
+{
+	struct fake *f = fake_new(PCI_CFG_SIZE);
+	struct fake_fn *fn = endpoint(f, 0, 3);
+	struct pci_bus_info *bi;
+	const struct pci_dev *d;
+
+	(void)state;
+	fake_bar(fn, 0, PCI_BAR_IO, 0xc100, 0x100);
+	fake_bar(fn, 1, PCI_BAR_MEM_PREFETCH, 0xe0000000, MiB(16));
+	fake_bar(fn, 2, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64) |
+				PCI_BAR_MEM_PREFETCH,
+		 0x800000000ull, GiB(8));
+	fake_bar(fn, 4, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64),
+		 0xfe000000ull, KiB(4));
+	bi = enumerate(f);
+	d = find(bi, 0, 3, 0);
+	assert_non_null(d);
+	assert_int_equal(d->irq_pin, 2);
+	assert_int_equal(d->irq_line, 10);
+	assert_int_equal(d->command, 0x7);
+	assert_bar(d, 0, PCI_BAR_IO, 0x100);
+	assert_int_equal(d->bars[0].addr, 0xc100);
+	assert_bar(d, 1, PCI_BAR_MEM32, MiB(16));
+	assert_true(d->bars[1].prefetchable);
+	assert_int_equal(d->bars[1].addr, 0xe0000000);
+	assert_bar(d, 2, PCI_BAR_MEM64, GiB(8));
+	assert_true(d->bars[2].prefetchable);
+	assert_int_equal(d->bars[2].addr, 0x800000000ull);
+	assert_int_equal(d->bars[3].kind, PCI_BAR_MEM64_HI);
+	assert_bar(d, 4, PCI_BAR_MEM64, KiB(4));
+	assert_false(d->bars[4].prefetchable);
+	assert_int_equal(d->bars[5].kind, PCI_BAR_MEM64_HI);
+	assert_int_equal(d->flags, 0);
+	/* COMMAND came back with decode on (fake_assert_clean checked bytes) */
+	assert_int_equal(get_le(&fn->cfg[PCI_COMMAND_16], 2), 0x7);
+
+	harness_log_clear();
+	pci_print(bi);
+	assert_log("PCI: 00:03.0 1af4:1003 class 02.00.00 hdr 0 irq-pin B\n"
+		   "PCI:   bar0 io 0xc100 size 0x100\n"
+		   "PCI:   bar1 mem32 pref 0xe0000000 size 0x1000000\n"
+		   "PCI:   bar2 mem64 pref 0x800000000 size 0x200000000\n"
+		   "PCI:   bar4 mem64 0xfe000000 size 0x1000\n");
+	assert_log("PCI: 1 devices (config access: fake)\n");
+	free(bi);
+	free(f);
+}
+
+/* A 64-bit BAR in slot 5 would take its upper half from 0x28 (CardBus CIS). */
+static void test_bar64_last_slot(void **state)
+{
+	struct fake *f = fake_new(PCI_CFG_SIZE);
+	struct fake_fn *fn = endpoint(f, 0, 4);
+	struct pci_bus_info *bi;
+	const struct pci_dev *d;
+
+	(void)state;
+	fake_bar(fn, 0, 0, 0xfe000000, KiB(64));
+	fake_bar(fn, 5, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64),
+		 0xfd000000, KiB(4));
+	put_le(&fn->cfg[PCI_CARDBUS_CIS_32], 4, 0x12345678);
+	bi = enumerate(f); /* asserts 0x28 was never touched */
+	d = find(bi, 0, 4, 0);
+	assert_bar(d, 0, PCI_BAR_MEM32, KiB(64));
+	assert_int_equal(d->bars[5].kind, PCI_BAR_BROKEN);
+	assert_int_equal(d->bars[5].size, 0);
+	assert_true(d->flags & PCI_DEV_BAR_BROKEN);
+	assert_log("pci: 00:04.0 1af4:1004: malformed BAR");
+	harness_log_clear();
+	pci_print(bi);
+	assert_log("PCI:   bar5 broken 0xfd000004\n");
+	free(bi);
+	free(f);
+}
+
+/* Reserved memory type 3 is reported, not sized as something else. */
+static void test_bar_reserved_type(void **state)
+{
+	struct fake *f = fake_new(PCI_CFG_SIZE);
+	struct fake_fn *fn = endpoint(f, 0, 4);
+	struct pci_bus_info *bi;
+
+	(void)state;
+	fake_bar(fn, 1, FIELD_PREP(PCI_BAR_MEM_TYPE, 3), 0xfd000000, KiB(4));
+	bi = enumerate(f);
+	assert_int_equal(find(bi, 0, 4, 0)->bars[1].kind, PCI_BAR_BROKEN);
+	assert_true(find(bi, 0, 4, 0)->flags & PCI_DEV_BAR_BROKEN);
+	free(bi);
+	free(f);
+}
+
+static void test_cap_loop(void **state)
+{
+	struct fake *f = fake_new(PCI_CFG_SIZE);
+	struct fake_fn *fn = endpoint(f, 0, 5);
+	struct pci_bus_info *bi;
+	const struct pci_dev *d;
+
+	(void)state;
+	fn->cfg[PCI_CAP_PTR_8] = 0x40;
+	fake_cap(fn, 0x40, PCI_CAP_ID_PM, 0x50);
+	fake_cap(fn, 0x50, PCI_CAP_ID_VENDOR, 0x40);
+	bi = enumerate(f);
+	d = find(bi, 0, 5, 0);
+	assert_int_equal(d->ncaps, 2);
+	assert_int_equal(d->caps[0].off, 0x40);
+	assert_int_equal(d->caps[1].off, 0x50);
+	assert_int_equal(d->pm.off, 0x40);
+	assert_true(d->flags & PCI_DEV_CAP_LOOP);
+	assert_log("pci: 00:05.0 1af4:1005: capability list loops, ignored\n");
+	/* the live lookup is bounded too */
+	assert_int_equal(pci_find_cap(&f->ops, d, PCI_CAP_ID_MSI), 0);
+	assert_int_equal(pci_find_cap(&f->ops, d, PCI_CAP_ID_VENDOR), 0x50);
+	/* a self-loop */
+	fn->cfg[0x41] = 0x40;
+	free(bi);
+	bi = enumerate(f);
+	assert_int_equal(find(bi, 0, 5, 0)->ncaps, 1);
+	assert_true(find(bi, 0, 5, 0)->flags & PCI_DEV_CAP_LOOP);
+	free(bi);
+	free(f);
+}
+
+static void test_cap_bad_pointers(void **state)
+{
+	struct fake *f = fake_new(PCI_CFG_SIZE);
+	struct fake_fn *a = endpoint(f, 0, 6);
+	struct fake_fn *b = endpoint(f, 0, 7);
+	struct fake_fn *c = endpoint(f, 0, 8);
+	struct fake_fn *e = endpoint(f, 0, 9);
+	struct pci_bus_info *bi;
+	const struct pci_dev *d;
+
+	(void)state;
+	/* first pointer into the header */
+	a->cfg[PCI_STATUS_16] |= PCI_STATUS_CAP_LIST;
+	a->cfg[PCI_CAP_PTR_8] = 0x10;
+	/* a later pointer into the header */
+	b->cfg[PCI_CAP_PTR_8] = 0x60;
+	fake_cap(b, 0x60, PCI_CAP_ID_MSI, 0x3c);
+	/* 0xff: masked to 0xfc; MSI-X there would run past 256 */
+	c->cfg[PCI_CAP_PTR_8] = 0xff;
+	fake_cap(c, 0xfc, PCI_CAP_ID_MSIX, 0xff);
+	/* status says no list: the pointer must be ignored */
+	e->cfg[PCI_CAP_PTR_8] = 0x40;
+	e->cfg[0x40] = PCI_CAP_ID_MSI;
+	bi = enumerate(f);
+
+	d = find(bi, 0, 6, 0);
+	assert_int_equal(d->ncaps, 0);
+	assert_true(d->flags & PCI_DEV_CAP_BADPTR);
+	d = find(bi, 0, 7, 0);
+	assert_int_equal(d->ncaps, 1);
+	assert_int_equal(d->msi.off, 0x60);
+	assert_false(d->msi.is64);
+	assert_int_equal(d->msi.vectors, 1);
+	assert_true(d->flags & PCI_DEV_CAP_BADPTR);
+	d = find(bi, 0, 8, 0);
+	assert_int_equal(d->ncaps, 1);
+	assert_int_equal(d->caps[0].off, 0xfc);
+	assert_int_equal(d->msix.off, 0); /* not decoded: would not fit */
+	assert_true(d->flags & PCI_DEV_CAP_SHORT);
+	assert_true(d->flags & PCI_DEV_CAP_LOOP); /* 0xfc -> 0xfc */
+	d = find(bi, 0, 9, 0);
+	assert_int_equal(d->ncaps, 0);
+	assert_int_equal(d->msi.off, 0);
+	assert_int_equal(d->flags, 0);
+	assert_log("pci: 00:06.0 1af4:1006: capability pointer into the header, ignored\n");
+	assert_log("pci: 00:08.0 1af4:1008: capability runs past config space, ignored\n");
+	free(bi);
+	free(f);
+}
+
+/* A chain through all 48 possible dword slots, then 49 recorded? No: 24 kept. */
+static void test_cap_long_chain(void **state)
+{
+	struct fake *f = fake_new(PCI_CFG_SIZE);
+	struct fake_fn *fn = endpoint(f, 0, 10);
+	struct pci_bus_info *bi;
+	const struct pci_dev *d;
+
+	(void)state;
+	fn->cfg[PCI_CAP_PTR_8] = 0x40;
+	for (unsigned int off = 0x40; off < 0x100; off += 4)
+		fake_cap(fn, off, PCI_CAP_ID_VENDOR, off + 4 < 0x100 ? off + 4 : 0);
+	bi = enumerate(f);
+	d = find(bi, 0, 10, 0);
+	assert_int_equal(d->ncaps, PCI_DEV_MAX_CAPS);
+	assert_true(d->flags & PCI_DEV_CAPS_TRUNC);
+	assert_false(d->flags & (PCI_DEV_CAP_LOOP | PCI_DEV_CAP_TOO_MANY));
+	assert_int_equal(pci_find_cap(&f->ops, d, PCI_CAP_ID_MSI), 0);
+	free(bi);
+	free(f);
+}
+
+/* MSI variants: 64-bit + per-vector masking + 32 vectors; MMC 7 clamps. */
+static void test_msi_decode(void **state)
+{
+	struct fake *f = fake_new(PCI_CFG_SIZE);
+	struct fake_fn *fn = endpoint(f, 0, 11);
+	struct fake_fn *g = endpoint(f, 0, 12);
+	struct pci_bus_info *bi;
+	const struct pci_dev *d;
+
+	(void)state;
+	fn->cfg[PCI_CAP_PTR_8] = 0x50;
+	fake_cap(fn, 0x50, PCI_CAP_ID_MSI, 0);
+	put_le(&fn->cfg[0x52], 2, PCI_MSI_CTRL_64BIT | PCI_MSI_CTRL_MASKABLE |
+					  FIELD_PREP(PCI_MSI_CTRL_MMC, 5) |
+					  PCI_MSI_CTRL_ENABLE);
+	g->cfg[PCI_CAP_PTR_8] = 0xec; /* 0xec + 24 > 256: must not decode */
+	fake_cap(g, 0xec, PCI_CAP_ID_MSI, 0);
+	put_le(&g->cfg[0xee], 2, PCI_MSI_CTRL_64BIT | PCI_MSI_CTRL_MASKABLE |
+					 FIELD_PREP(PCI_MSI_CTRL_MMC, 7));
+	bi = enumerate(f);
+	d = find(bi, 0, 11, 0);
+	assert_int_equal(d->msi.off, 0x50);
+	assert_true(d->msi.is64);
+	assert_true(d->msi.maskable);
+	assert_true(d->msi.enabled);
+	assert_int_equal(d->msi.vectors, 32);
+	d = find(bi, 0, 12, 0);
+	assert_int_equal(d->msi.off, 0);
+	assert_true(d->flags & PCI_DEV_CAP_SHORT);
+	harness_log_clear();
+	pci_print(bi);
+	assert_log("PCI:   caps: msi@0x50(64bit,maskable,vec=32)\n");
+	assert_log("PCI:   caps: msi@0xec\n");
+	/* at 0xe8, 24 bytes end exactly at 256 */
+	g->cfg[PCI_CAP_PTR_8] = 0xe8;
+	memcpy(&g->cfg[0xe8], &g->cfg[0xec], 4);
+	free(bi);
+	bi = enumerate(f);
+	assert_int_equal(find(bi, 0, 12, 0)->msi.off, 0xe8);
+	assert_int_equal(find(bi, 0, 12, 0)->msi.vectors, 32);
+	free(bi);
+	free(f);
+}
+
+static void make_pcie(struct fake_fn *fn)
+{
+	fn->cfg[PCI_CAP_PTR_8] = 0x40;
+	fake_cap(fn, 0x40, PCI_CAP_ID_PCIE, 0);
+	put_le(&fn->cfg[0x42], 2, 0x0002); /* v2 endpoint */
+}
+
+static void test_ext_caps(void **state)
+{
+	struct fake *f = fake_new(PCIE_CFG_SIZE);
+	struct fake_fn *lp = endpoint(f, 0, 1);
+	struct fake_fn *bp = endpoint(f, 0, 2);
+	struct fake_fn *lc = endpoint(f, 0, 3);
+	struct fake_fn *np = endpoint(f, 0, 4);
+	struct pci_bus_info *bi;
+	const struct pci_dev *d;
+
+	(void)state;
+	/* loop 0x100 -> 0x140 -> 0x100 */
+	make_pcie(lp);
+	fake_ext_cap(lp, 0x100, PCI_EXT_CAP_ID_AER, 0x140);
+	fake_ext_cap(lp, 0x140, PCI_EXT_CAP_ID_DSN, 0x100);
+	/* pointer below 0x100 */
+	make_pcie(bp);
+	fake_ext_cap(bp, 0x100, PCI_EXT_CAP_ID_ACS, 0x40);
+	/* a 200-entry chain: stops at 48 */
+	make_pcie(lc);
+	for (unsigned int i = 0; i < 200; i++)
+		fake_ext_cap(lc, 0x100 + 4 * i, PCI_EXT_CAP_ID_VNDR,
+			     0x100 + 4 * (i + 1));
+	/* not PCIe: the extended space is not walked at all */
+	fake_ext_cap(np, 0x100, PCI_EXT_CAP_ID_AER, 0x100);
+	bi = enumerate(f);
+
+	d = find(bi, 0, 1, 0);
+	assert_int_equal(d->pcie.off, 0x40);
+	assert_int_equal(d->pcie.version, 2);
+	assert_int_equal(d->pcie.port_type, PCI_EXP_TYPE_ENDPOINT);
+	assert_int_equal(d->ncaps, 3);
+	assert_true(d->caps[1].ext && d->caps[1].off == 0x100);
+	assert_true(d->caps[2].ext && d->caps[2].id == PCI_EXT_CAP_ID_DSN);
+	assert_true(d->flags & PCI_DEV_ECAP_LOOP);
+	assert_int_equal(pci_find_ext_cap(&f->ops, d, PCI_EXT_CAP_ID_DSN), 0x140);
+	assert_int_equal(pci_find_ext_cap(&f->ops, d, PCI_EXT_CAP_ID_ARI), 0);
+	d = find(bi, 0, 2, 0);
+	assert_int_equal(d->ncaps, 2);
+	assert_true(d->flags & PCI_DEV_ECAP_BADPTR);
+	d = find(bi, 0, 3, 0);
+	assert_true(d->flags & PCI_DEV_ECAP_TOO_MANY);
+	assert_true(d->flags & PCI_DEV_CAPS_TRUNC);
+	assert_int_equal(d->ncaps, PCI_DEV_MAX_CAPS);
+	d = find(bi, 0, 4, 0);
+	assert_int_equal(d->ncaps, 0);
+	assert_int_equal(d->flags, 0);
+	assert_log("pci: 00:01.0 1af4:1001: extended capability list loops, ignored\n");
+	assert_log("pci: 00:02.0 1af4:1002: extended capability pointer < 0x100, ignored\n");
+	assert_log("pci: 00:03.0 1af4:1003: extended capability list too long, ignored\n");
+	harness_log_clear();
+	pci_print(bi);
+	assert_log("PCI:   caps: pcie@0x40(endpoint)\nPCI:   ecaps: aer@0x100 dsn@0x140\n");
+
+	/* the same device through a 256-byte mechanism: no ext walk, no reads */
+	f->ops.cfg_size = PCI_CFG_SIZE;
+	free(bi);
+	bi = enumerate(f);
+	assert_int_equal(find(bi, 0, 1, 0)->ncaps, 1);
+	assert_int_equal(pci_find_ext_cap(&f->ops, find(bi, 0, 1, 0),
+					  PCI_EXT_CAP_ID_AER), 0);
+	free(bi);
+	free(f);
+}
+
+/*
+ * A function whose IDs are valid but everything else reads all-ones:
+ * header 0xff = multi-function, type 0x7f (unknown): no BARs probed, no
+ * caps walked, functions 1-7 scanned (absent). And a fully all-ones slot
+ * is simply absent.
+ */
+static void test_all_ones(void **state)
+{
+	struct fake *f = fake_new(PCIE_CFG_SIZE);
+	struct fake_fn *fn = fake_add(f, 0, 1, 0, 0, 0, 0, 0);
+	struct fake_fn *gone = fake_add(f, 0, 2, 0, 0, 0, 0, 0);
+	struct pci_bus_info *bi;
+	const struct pci_dev *d;
+
+	(void)state;
+	memset(fn->cfg, 0xff, sizeof(fn->cfg));
+	put_le(&fn->cfg[0], 4, 0xabcd8086);
+	memset(gone->cfg, 0xff, sizeof(gone->cfg));
+	bi = enumerate(f); /* also: no writes at all to fn (bad_writes == 0) */
+	assert_int_equal(bi->ndevs, 1);
+	d = find(bi, 0, 1, 0);
+	assert_non_null(d);
+	assert_int_equal(d->hdr_type, 0x7f);
+	assert_true(d->multifunc);
+	assert_int_equal(d->nbars, 0);
+	assert_int_equal(d->ncaps, 0);
+	assert_true(d->flags & PCI_DEV_BAD_HEADER);
+	assert_log("pci: 00:01.0 8086:abcd: unknown header type, ignored\n");
+	harness_log_clear();
+	pci_print(bi);
+	assert_log("PCI: 00:01.0 8086:abcd class ff.ff.ff hdr 7f irq-pin -\n");
+	free(bi);
+
+	/* all-ones with a normal header: BARs read 0xffffffff and do not move */
+	fn->cfg[PCI_HEADER_TYPE_8] = 0;
+	bi = enumerate(f);
+	d = find(bi, 0, 1, 0);
+	assert_int_equal(d->nbars, 6);
+	assert_true(d->flags & PCI_DEV_CAP_LOOP); /* ptr 0xfc -> 0xfc */
+	assert_int_equal(d->ncaps, 1);
+	free(bi);
+	free(f);
+}
+
+static void test_multifunction_and_bridge(void **state)
+{
+	struct fake *f = fake_new(PCI_CFG_SIZE);
+	struct fake_fn *br, *fn;
+	struct pci_bus_info *bi;
+	const struct pci_dev *d;
+
+	(void)state;
+	/* single-function device: a stray fn 3 must not be scanned */
+	fake_add(f, 0, 4, 0, 0x8086, 0x1111, 0x030000, 0);
+	fake_add(f, 0, 4, 3, 0x8086, 0x2222, 0x020000, 0);
+	/* multi-function: fn 0 and fn 5 */
+	fake_add(f, 0, 5, 0, 0x8086, 0x3333, 0x060100, PCI_HEADER_MULTIFUNC);
+	fake_add(f, 0, 5, 5, 0x8086, 0x4444, 0x0c0500, 0);
+	/* bridge to bus 3..4, with a NIC behind it */
+	br = fake_add(f, 0, 6, 0, 0x1b36, 0x0001, 0x060400, PCI_HEADER_BRIDGE);
+	br->cfg[PCI_PRIMARY_BUS_8] = 0;
+	br->cfg[PCI_SECONDARY_BUS_8] = 3;
+	br->cfg[PCI_SUBORDINATE_BUS_8] = 4;
+	fake_bar(br, 0, 0, 0xfe800000, KiB(4));
+	/* a write to a bridge's bus numbers would show up as a bad write */
+	fn = fake_add(f, 3, 0, 0, 0x8086, 0x100e, 0x020000, 0);
+	fake_bar(fn, 0, 0, 0xfe000000, KiB(128));
+	fake_add(f, 255, 31, 0, 0x8086, 0x5555, 0xff0000, 0); /* last slot */
+	bi = enumerate(f);
+
+	assert_int_equal(bi->ndevs, 6);
+	assert_null(find(bi, 0, 4, 3));
+	assert_non_null(find(bi, 0, 5, 5));
+	d = find(bi, 0, 6, 0);
+	assert_int_equal(d->hdr_type, PCI_HEADER_BRIDGE);
+	assert_int_equal(d->nbars, 2);
+	assert_int_equal(d->secondary_bus, 3);
+	assert_int_equal(d->subordinate_bus, 4);
+	assert_bar(d, 0, PCI_BAR_MEM32, KiB(4));
+	assert_non_null(find(bi, 255, 31, 0));
+	/* the class search walks in BDF order */
+	assert_ptr_equal(pci_find_class(bi, PCI_CLASS_NETWORK, NULL),
+			 find(bi, 3, 0, 0));
+	assert_null(pci_find_class(bi, PCI_CLASS_NETWORK, find(bi, 3, 0, 0)));
+	assert_ptr_equal(pci_find_class(bi, PCI_CLASS_BRIDGE, NULL),
+			 find(bi, 0, 5, 0));
+	assert_ptr_equal(pci_find_class(bi, PCI_CLASS_BRIDGE, find(bi, 0, 5, 0)),
+			 find(bi, 0, 6, 0));
+	assert_ptr_equal(pci_choose_nic(bi, false, 0), find(bi, 3, 0, 0));
+	harness_log_clear();
+	pci_print(bi);
+	assert_log("PCI: 00:06.0 1b36:0001 class 06.04.00 hdr 1 irq-pin -\n"
+		   "PCI:   bar0 mem32 0xfe800000 size 0x1000\n"
+		   "PCI:   bridge primary 00 secondary 03 subordinate 04\n");
+	assert_log("PCI: 03:00.0 8086:100e class 02.00.00 hdr 0 irq-pin -\n");
+	harness_log_clear();
+	pci_print_nic(pci_choose_nic(bi, false, 0));
+	assert_string_equal(harness_log(), "HV: nic 03:00.0 8086:100e (e1000)\n");
+	free(bi);
+	free(f);
+}
+
+static void test_truncation(void **state)
+{
+	struct fake *f = fake_new(PCI_CFG_SIZE);
+	struct pci_bus_info *bi;
+
+	(void)state;
+	for (unsigned int i = 0; i < 70; i++)
+		fake_add(f, i / 32, i % 32, 0, 0x8086, i, 0x020000, 0);
+	bi = enumerate(f);
+	assert_int_equal(bi->ndevs, PCI_MAX_DEVS);
+	assert_int_equal(bi->nfound, 70);
+	assert_true(bi->truncated);
+	assert_log("pci: device table full: 70 functions found, 64 recorded\n");
+	harness_log_clear();
+	assert_null(pci_choose_nic(bi, true, PCI_BDF(2, 5, 0)));
+	assert_log("no such function (device table truncated)");
+	harness_log_clear();
+	pci_print(bi);
+	assert_log("PCI: device table full: 6 more functions not recorded\n"
+		   "PCI: 64 devices (config access: fake)\n");
+	free(bi);
+	free(f);
+}
+
+static void test_bad_args(void **state)
+{
+	struct fake *f = fake_new(PCI_CFG_SIZE);
+	struct pci_bus_info *bi = calloc(1, sizeof(*bi));
+
+	(void)state;
+	assert_int_equal(pci_enumerate(NULL, 0, bi), -EINVAL);
+	assert_int_equal(pci_enumerate(&f->ops, 0, NULL), -EINVAL);
+	f->ops.cfg_size = 512;
+	assert_int_equal(pci_enumerate(&f->ops, 0, bi), -EINVAL);
+	assert_null(pci_find_bdf(NULL, 0));
+	assert_null(pci_choose_nic(NULL, false, 0));
+	assert_int_equal(pci_find_cap(NULL, NULL, 1), 0);
+
+	/* accessors refuse what the mechanism cannot reach, without asking it */
+	f->ops.cfg_size = PCI_CFG_SIZE;
+	fake_add(f, 0, 1, 0, 0x8086, 0x1234, 0x020000, 0);
+	assert_int_equal(pci_enumerate(&f->ops, 0, bi), 0);
+	assert_int_equal(pci_dev_read(&f->ops, &bi->devs[0], 0, 4), 0x12348086);
+	assert_int_equal(pci_dev_read(&f->ops, &bi->devs[0], 0x100, 4), 0xffffffffu);
+	assert_int_equal(pci_dev_read(&f->ops, &bi->devs[0], 0xfe, 4), 0xffffffffu);
+	assert_int_equal(pci_dev_read(&f->ops, &bi->devs[0], 0x2, 4), 0xffffffffu);
+	assert_int_equal(pci_dev_read(&f->ops, &bi->devs[0], 0x1, 2), 0xffff);
+	assert_int_equal(pci_dev_read(&f->ops, &bi->devs[0], 0x0, 3), 0xffffffffu);
+	pci_dev_write(&f->ops, &bi->devs[0], 0x100, 4, 0);
+	pci_dev_write(&f->ops, &bi->devs[0], 0x3, 2, 0);
+	assert_int_equal(f->out_of_range, 0);
+	assert_int_equal(f->fns[0].bad_writes, 0);
+	free(bi);
+	free(f);
+}
+
+static void test_parse_bdf(void **state)
+{
+	u32 bdf = 0xdead;
+
+	(void)state;
+	assert_int_equal(pci_parse_bdf("00:02.0", 7, &bdf), 0);
+	assert_int_equal(bdf, PCI_BDF(0, 2, 0));
+	assert_int_equal(pci_parse_bdf("ff:1F.7", 7, &bdf), 0);
+	assert_int_equal(bdf, PCI_BDF(0xff, 0x1f, 7));
+	assert_int_equal(pci_parse_bdf("0000:03:00.1", 12, &bdf), 0);
+	assert_int_equal(bdf, PCI_BDF(3, 0, 1));
+	assert_int_equal(pci_parse_bdf("0:2.0", 5, &bdf), 0);
+	assert_int_equal(bdf, PCI_BDF(0, 2, 0));
+	/* length-limited: "00:02.0junk" with len 7 */
+	assert_int_equal(pci_parse_bdf("00:02.0junk", 7, &bdf), 0);
+	bdf = 0xdead;
+	assert_int_equal(pci_parse_bdf("00:20.0", 7, &bdf), -EINVAL); /* dev > 31 */
+	assert_int_equal(pci_parse_bdf("00:02.8", 7, &bdf), -EINVAL);
+	assert_int_equal(pci_parse_bdf("100:02.0", 8, &bdf), -EINVAL);
+	assert_int_equal(pci_parse_bdf("0001:00:02.0", 12, &bdf), -EINVAL);
+	assert_int_equal(pci_parse_bdf("00:02", 5, &bdf), -EINVAL);
+	assert_int_equal(pci_parse_bdf("00.02:0", 7, &bdf), -EINVAL);
+	assert_int_equal(pci_parse_bdf(":02.0", 5, &bdf), -EINVAL);
+	assert_int_equal(pci_parse_bdf("00:02.", 6, &bdf), -EINVAL);
+	assert_int_equal(pci_parse_bdf("0:0:0:0.0", 9, &bdf), -EINVAL);
+	assert_int_equal(pci_parse_bdf("g0:02.0", 7, &bdf), -EINVAL);
+	assert_int_equal(pci_parse_bdf("", 0, &bdf), -EINVAL);
+	assert_int_equal(bdf, 0xdead);
+}
+
+/* The dump round-trips: parse the PCIDUMP lines back into bytes. */
+static void test_dump_roundtrip(void **state)
+{
+	struct fake *f = fake_new(PCIE_CFG_SIZE);
+	struct fake_fn *a = endpoint(f, 0, 2);
+	struct fake_fn *b = endpoint(f, 1, 0);
+	struct pci_bus_info *bi;
+	const char *p;
+	unsigned int lines = 0;
+
+	(void)state;
+	for (unsigned int i = 0x40; i < PCIE_CFG_SIZE; i++) {
+		a->cfg[i] = (u8)(i * 7);
+		b->cfg[i] = (u8)(i ^ 0x5a);
+	}
+	fake_bar(a, 0, 0, 0xfe000000, KiB(128));
+	bi = enumerate(f);
+	harness_log_clear();
+	pci_dump_config(&f->ops, bi);
+	for (p = harness_log(); (p = strstr(p, "PCIDUMP ")); lines++) {
+		unsigned int bus, dev, fnum, off, v[16];
+		struct fake_fn *fn;
+
+		assert_int_equal(sscanf(p, "PCIDUMP %x:%x.%u %x: %x %x %x %x %x %x %x %x %x %x %x %x %x %x %x %x",
+					&bus, &dev, &fnum, &off, &v[0], &v[1], &v[2], &v[3],
+					&v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
+					&v[11], &v[12], &v[13], &v[14], &v[15]),
+				 20);
+		fn = fake_lookup(f, bus, PCI_DEVFN(dev, fnum));
+		assert_non_null(fn);
+		assert_true(off < PCIE_CFG_SIZE && off % 16 == 0);
+		for (unsigned int i = 0; i < 16; i++)
+			assert_int_equal(v[i], fn->cfg[off + i]);
+		p += 8;
+	}
+	assert_int_equal(lines, 2 * PCIE_CFG_SIZE / 16);
+	assert_log("PCIDUMP 00:02.0 000: f4 1a 02 10 07 00 00 00 00 00 00 02 00 00 00 00\n");
+	assert_log("PCIDUMP 01:00.0 ff0: ");
+	assert_int_equal(f->out_of_range, 0);
+	free(bi);
+	free(f);
+}
+
+/* The ECAM accessor over a host buffer standing in for the MMIO window. */
+static void test_ecam_accessor(void **state)
+{
+	struct fake *src = load_bed("qemu-q35-monitor", PCIE_CFG_SIZE);
+	size_t size = 2 * PCI_ECAM_BUS_SIZE; /* buses 0 and 1 */
+	u8 *win = aligned_alloc(PCI_ECAM_BUS_SIZE, size);
+	struct pci_bus_info *bi = calloc(1, sizeof(*bi));
+	struct pci_ecam e;
+	u8 *copy;
+
+	(void)state;
+	assert_non_null(win);
+	memset(win, 0xff, size);
+	for (unsigned int i = 0; i < src->nfns; i++)
+		memcpy(win + ((size_t)src->fns[i].bus << 20) +
+			       ((size_t)src->fns[i].devfn << 12),
+		       src->fns[i].cfg, PCIE_CFG_SIZE);
+	copy = malloc(size);
+	memcpy(copy, win, size);
+
+	assert_int_equal(pci_ecam_ops_init(&e, (hpa_t)(uintptr_t)win + 4096, 0, 1),
+			 -EINVAL);
+	assert_int_equal(pci_ecam_ops_init(&e, (hpa_t)(uintptr_t)win, 1, 0), -EINVAL);
+	assert_int_equal(pci_ecam_ops_init(&e, (hpa_t)(uintptr_t)win, 0, 1), 0);
+	assert_int_equal(e.ops.cfg_size, PCIE_CFG_SIZE);
+	/* out of the decoded bus range and segment: all-ones, nothing touched */
+	assert_int_equal(e.ops.read(e.ops.ctx, 0, 2, 0, 0, 4), 0xffffffffu);
+	assert_int_equal(e.ops.read(e.ops.ctx, 1, 0, 0, 0, 4), 0xffffffffu);
+	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, 0, 0x1000, 1), 0xff);
+	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, 0, 0x2, 4), 0xffffffffu);
+	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, PCI_DEVFN(2, 0), 0, 4),
+			 0x10d38086);
+	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, PCI_DEVFN(2, 0), 2, 2), 0x10d3);
+	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, PCI_DEVFN(2, 0), 0xb, 1), 0x02);
+	e.ops.write(e.ops.ctx, 0, 5, 0, 0, 4, 0); /* dropped: bus 5 not decoded */
+
+	assert_int_equal(pci_enumerate(&e.ops, 0, bi), 0);
+	assert_int_equal(bi->ndevs, src->nfns);
+	for (unsigned int i = 0; i < src->nfns; i++) {
+		const struct fake_fn *fn = &src->fns[i];
+		const struct pci_dev *d = pci_find_bdf(bi, ((u32)fn->bus << 8) | fn->devfn);
+
+		assert_non_null(d);
+		assert_int_equal(d->vendor, get_le(fn->cfg, 2));
+		assert_int_equal(d->device, get_le(fn->cfg + 2, 2));
+	}
+	assert_int_equal(find(bi, 0, 2, 0)->msix.table_size, 5);
+	/* sizing wrote BARs and COMMAND through ECAM and restored them all */
+	assert_memory_equal(win, copy, size);
+	harness_log_clear();
+	pci_print(bi);
+	{
+		char want[96];
+
+		snprintf(want, sizeof(want), "PCI: %u devices (config access: ecam 0x%llx)\n",
+			 bi->ndevs, (unsigned long long)(uintptr_t)win);
+		assert_log(want);
+	}
+	free(copy);
+	free(win);
+	free(bi);
+	free(src);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_q35_monitor),
+		cmocka_unit_test(test_nic_errors),
+		cmocka_unit_test(test_bar_kinds),
+		cmocka_unit_test(test_bar64_last_slot),
+		cmocka_unit_test(test_bar_reserved_type),
+		cmocka_unit_test(test_cap_loop),
+		cmocka_unit_test(test_cap_bad_pointers),
+		cmocka_unit_test(test_cap_long_chain),
+		cmocka_unit_test(test_msi_decode),
+		cmocka_unit_test(test_ext_caps),
+		cmocka_unit_test(test_all_ones),
+		cmocka_unit_test(test_multifunction_and_bridge),
+		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_parse_bdf),
+		cmocka_unit_test(test_dump_roundtrip),
+		cmocka_unit_test(test_ecam_accessor),
+	};
+	return HARNESS_RUN(tests);
+}
