@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical page allocator over one contiguous pool reserved at boot.
+ * A bitmap (1 = used) carved from the first pages of the pool tracks every
+ * page; allocation is first-fit, contiguous, aligned in physical address
+ * and zeroed. Safe for concurrent use by several CPUs (ticket lock).
+ */
+#ifndef LIB_PAGE_ALLOC_H
+#define LIB_PAGE_ALLOC_H
+
+#include "lib/spinlock.h"
+#include "lib/types.h"
+
+struct page_pool {
+	hpa_t base; /* page-aligned */
+	u64 nr_pages; /* including the bitmap's own pages */
+	u8 *hva_base; /* where [base, base + nr_pages pages) is accessible */
+	u64 *bitmap; /* at hva_base: bit i set = page i used */
+	u64 nr_free;
+	u64 hint; /* no free page below this index (first-fit start) */
+	u64 peak_used; /* most pages handed out at once (bitmap excluded) */
+	struct spinlock lock; /* protects bitmap, nr_free, hint, peak_used */
+};
+
+/**
+ * Set up a pool over [base, base+size) (size rounded down to pages),
+ * accessible at hva_base (== base in the hypervisor, a buffer in tests).
+ * The bitmap occupies the first pages, marked used, so hpa base itself is
+ * never handed out (page_alloc's 0 = failure stays unambiguous even for
+ * a pool at 0). Returns 0, or -EINVAL for unaligned base/hva_base, a
+ * range wrapping past 2^64, or a pool with no room left after its bitmap.
+ */
+int __must_check page_pool_init(struct page_pool *p, hpa_t base, u64 size,
+				void *hva_base);
+
+/**
+ * Allocate nr contiguous zeroed pages whose first hpa is aligned to
+ * align_pages pages (a power of two; 0 means 1). Returns the hpa, or 0 if
+ * nr is 0, the alignment is bad, or no such run is free.
+ */
+hpa_t page_alloc(struct page_pool *p, u64 nr, u64 align_pages);
+
+/**
+ * Return nr pages at hpa. Panics (a broken hypervisor invariant) if the
+ * range is unaligned, outside the pool, covers the bitmap, or any of its
+ * pages is already free (double free). nr == 0 does nothing.
+ */
+void page_free(struct page_pool *p, hpa_t hpa, u64 nr);
+
+/** Hypervisor-virtual address of hpa, or NULL if hpa is not in the pool. */
+void *page_hva(const struct page_pool *p, hpa_t hpa);
+
+/** Inverse of page_hva(); 0 if hva is not inside the pool's mapping. */
+hpa_t page_hpa(const struct page_pool *p, const void *hva);
+
+/** Free pages right now (a snapshot; other CPUs may change it). */
+u64 page_pool_free_pages(const struct page_pool *p);
+
+/** Is [hpa, hpa+len) entirely inside the pool? False for len 0. */
+bool page_pool_contains(const struct page_pool *p, hpa_t hpa, u64 len);
+
+/** Print "HV: page pool [...] ..." with size, free and peak usage. */
+void page_pool_print(const struct page_pool *p);
+
+#endif /* LIB_PAGE_ALLOC_H */
