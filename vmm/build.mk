@@ -1,1 +1,2 @@
 hv-objs +=
+hv-objs += vmm/cpu_vendor.o vmm/svm_caps.o vmm/vmx_caps.o
