@@ -14,288 +14,7 @@
 #include "drivers/pci.h"
 #include "drivers/pci_regs.h"
 #include "lib/errno.h"
-
-/* ---- fake config space -------------------------------------------------------- */
-
-#define FAKE_MAX_FNS 96
-
-struct fake_fn {
-	u8 bus, devfn;
-	u8 cfg[PCIE_CFG_SIZE];
-	u8 orig[PCIE_CFG_SIZE];
-	u32 bar_wmask[6];	    /* writable bits of each BAR dword */
-	bool sized[6];		    /* bar_wmask[] set from a known size */
-	unsigned int bad_writes;    /* writes outside COMMAND and the BARs */
-	unsigned int decode_on_probe; /* BAR all-ones write with decode on */
-	unsigned int past_bars;	    /* accesses to 0x28..0x2b (type 0) */
-};
-
-struct fake {
-	struct pci_cfg_ops ops;
-	unsigned int nfns;
-	unsigned int out_of_range; /* accesses outside cfg space/misaligned */
-	struct fake_fn fns[FAKE_MAX_FNS];
-};
-
-static u32 get_le(const u8 *p, unsigned int width)
-{
-	u32 v = 0;
-
-	for (unsigned int i = 0; i < width; i++)
-		v |= (u32)p[i] << (8 * i);
-	return v;
-}
-
-static void put_le(u8 *p, unsigned int width, u32 v)
-{
-	for (unsigned int i = 0; i < width; i++)
-		p[i] = v >> (8 * i);
-}
-
-static struct fake_fn *fake_lookup(struct fake *f, u8 bus, u8 devfn)
-{
-	for (unsigned int i = 0; i < f->nfns; i++)
-		if (f->fns[i].bus == bus && f->fns[i].devfn == devfn)
-			return &f->fns[i];
-	return NULL;
-}
-
-static bool fake_check(struct fake *f, u16 seg, u16 off, unsigned int width)
-{
-	if (seg != 0 || (width != 1 && width != 2 && width != 4) ||
-	    (off & (width - 1)) || (u32)off + width > f->ops.cfg_size) {
-		f->out_of_range++;
-		return false;
-	}
-	return true;
-}
-
-static unsigned int fn_nbars(const struct fake_fn *fn)
-{
-	switch (fn->cfg[PCI_HEADER_TYPE_8] & 0x7f) {
-	case 0: return 6;
-	case 1: return 2;
-	default: return 0;
-	}
-}
-
-static void note_past_bars(struct fake_fn *fn, u16 off, unsigned int width)
-{
-	if (fn_nbars(fn) == 6 && off < 0x2c && off + width > 0x28)
-		fn->past_bars++;
-}
-
-static u32 fake_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		     unsigned int width)
-{
-	struct fake *f = ctx;
-	struct fake_fn *fn;
-
-	if (!fake_check(f, seg, off, width))
-		return 0xffffffffu;
-	fn = fake_lookup(f, bus, devfn);
-	if (!fn)
-		return 0xffffffffu;
-	note_past_bars(fn, off, width);
-	return get_le(&fn->cfg[off], width);
-}
-
-static void fake_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		       unsigned int width, u32 val)
-{
-	struct fake *f = ctx;
-	struct fake_fn *fn;
-	unsigned int nbars;
-
-	if (!fake_check(f, seg, off, width))
-		return;
-	fn = fake_lookup(f, bus, devfn);
-	if (!fn)
-		return;
-	note_past_bars(fn, off, width);
-	nbars = fn_nbars(fn);
-	if (off == PCI_COMMAND_16 && (width == 2 || width == 4)) {
-		put_le(&fn->cfg[off], 2, val); /* status is RW1C: ignored */
-	} else if (off >= PCI_BAR0_32 && off < PCI_BAR_32(nbars) && width == 4) {
-		unsigned int i = (off - PCI_BAR0_32) / 4;
-		u32 cur = get_le(&fn->cfg[off], 4);
-		u16 cmd = get_le(&fn->cfg[PCI_COMMAND_16], 2);
-
-		if (val == 0xffffffffu &&
-		    (cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)))
-			fn->decode_on_probe++;
-		put_le(&fn->cfg[off], 4,
-		       (val & fn->bar_wmask[i]) | (cur & ~fn->bar_wmask[i]));
-	} else {
-		fn->bad_writes++;
-	}
-}
-
-static struct fake *fake_new(u16 cfg_size)
-{
-	struct fake *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	f->ops = (struct pci_cfg_ops){ .read = fake_read, .write = fake_write,
-				       .ctx = f, .cfg_size = cfg_size,
-				       .name = "fake" };
-	return f;
-}
-
-/* A function: IDs, class, header type; everything else zero. */
-static struct fake_fn *fake_add(struct fake *f, u8 bus, u8 dev, u8 fnum,
-				u16 vendor, u16 device, u32 class24, u8 hdr)
-{
-	struct fake_fn *fn;
-
-	assert_true(f->nfns < FAKE_MAX_FNS);
-	fn = &f->fns[f->nfns++];
-	memset(fn, 0, sizeof(*fn));
-	fn->bus = bus;
-	fn->devfn = PCI_DEVFN(dev, fnum);
-	put_le(&fn->cfg[0], 2, vendor);
-	put_le(&fn->cfg[2], 2, device);
-	put_le(&fn->cfg[PCI_PROG_IF_8], 3, class24);
-	fn->cfg[PCI_HEADER_TYPE_8] = hdr;
-	return fn;
-}
-
-/*
- * Make BAR i of fn sizable: `size` bytes, type taken from the BAR's current
- * flag bits; a 64-bit memory BAR makes slot i+1 its upper half.
- */
-static void fake_bar_size(struct fake_fn *fn, unsigned int i, u64 size)
-{
-	u32 lo = get_le(&fn->cfg[PCI_BAR_32(i)], 4);
-	u64 wmask = ~(size - 1);
-
-	fn->sized[i] = true;
-	if (lo & PCI_BAR_IO) {
-		fn->bar_wmask[i] = (u32)wmask & PCI_BAR_IO_MASK;
-		return;
-	}
-	fn->bar_wmask[i] = (u32)wmask & PCI_BAR_MEM_MASK;
-	if (FIELD_GET(PCI_BAR_MEM_TYPE, lo) == PCI_BAR_MEM_TYPE_64 && i < 5) {
-		fn->bar_wmask[i + 1] = wmask >> 32;
-		fn->sized[i + 1] = true;
-	}
-}
-
-/* Program BAR i with flag bits and an address, and give it a size. */
-static void fake_bar(struct fake_fn *fn, unsigned int i, u32 flags, u64 addr,
-		     u64 size)
-{
-	u32 low = (flags & PCI_BAR_IO) ? 0x3 : 0xf;
-
-	put_le(&fn->cfg[PCI_BAR_32(i)], 4, ((u32)addr & ~low) | flags);
-	if (!(flags & PCI_BAR_IO) &&
-	    FIELD_GET(PCI_BAR_MEM_TYPE, flags) == PCI_BAR_MEM_TYPE_64 && i < 5)
-		put_le(&fn->cfg[PCI_BAR_32(i + 1)], 4, addr >> 32);
-	fake_bar_size(fn, i, size);
-}
-
-/* Link a standard capability at off: id, next. Sets STATUS.CAP_LIST. */
-static void fake_cap(struct fake_fn *fn, u8 off, u8 id, u8 next)
-{
-	fn->cfg[off] = id;
-	fn->cfg[off + 1] = next;
-	fn->cfg[PCI_STATUS_16] |= PCI_STATUS_CAP_LIST;
-}
-
-static void fake_ext_cap(struct fake_fn *fn, u16 off, u16 id, u16 next)
-{
-	put_le(&fn->cfg[off], 4, id | (1u << 16) | ((u32)next << 20));
-}
-
-static void fake_snapshot(struct fake *f)
-{
-	for (unsigned int i = 0; i < f->nfns; i++)
-		memcpy(f->fns[i].orig, f->fns[i].cfg, PCIE_CFG_SIZE);
-}
-
-/* After enumeration: nothing out of range, config restored, no stray writes. */
-static void fake_assert_clean(const struct fake *f)
-{
-	assert_int_equal(f->out_of_range, 0);
-	for (unsigned int i = 0; i < f->nfns; i++) {
-		const struct fake_fn *fn = &f->fns[i];
-
-		assert_int_equal(fn->bad_writes, 0);
-		assert_int_equal(fn->decode_on_probe, 0);
-		assert_int_equal(fn->past_bars, 0);
-		assert_memory_equal(fn->cfg, fn->orig, PCIE_CFG_SIZE);
-	}
-}
-
-static struct pci_bus_info *enumerate(struct fake *f)
-{
-	struct pci_bus_info *bi = calloc(1, sizeof(*bi));
-
-	assert_non_null(bi);
-	fake_snapshot(f);
-	harness_log_clear();
-	assert_int_equal(pci_enumerate(&f->ops, 0, bi), 0);
-	fake_assert_clean(f);
-	return bi;
-}
-
-/* ---- captured config spaces ---------------------------------------------------- */
-
-/*
- * tests/data/pci/<bed>/manifest.txt: one line per function,
- *   BB:DD.F FILE [barN=SIZE ...]
- * SIZE is what the platform reports for that BAR (independent of this
- * driver: QEMU's "info pci", or the device model's documented sizes).
- */
-static struct fake *load_bed(const char *bed, u16 cfg_size)
-{
-	struct fake *f = fake_new(cfg_size);
-	char path[256], *text, *line, *save = NULL;
-	size_t len;
-
-	snprintf(path, sizeof(path), "pci/%s/manifest.txt", bed);
-	text = harness_load_file(path, &len);
-	text = realloc(text, len + 1);
-	text[len] = '\0';
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		unsigned int bus, dev, fnum, n = 0;
-		char file[64], *tok, *tsave = NULL;
-		struct fake_fn *fn;
-		size_t blen;
-		u8 *blob;
-
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		if (sscanf(line, "%x:%x.%u %63s %n", &bus, &dev, &fnum, file,
-			   (int *)&n) < 4)
-			fail_msg("bad manifest line: %s", line);
-		snprintf(path, sizeof(path), "pci/%s/%s", bed, file);
-		blob = harness_load_file(path, &blen);
-		assert_true(blen == PCI_CFG_SIZE || blen == PCIE_CFG_SIZE);
-		assert_true(blen >= cfg_size);
-		fn = fake_add(f, bus, dev, fnum, 0, 0, 0, 0);
-		memcpy(fn->cfg, blob, cfg_size);
-		free(blob);
-		for (tok = n ? strtok_r(line + n, " ", &tsave) : NULL; tok;
-		     tok = strtok_r(NULL, " ", &tsave)) {
-			unsigned int i;
-			unsigned long long size;
-
-			if (sscanf(tok, "bar%u=%llx", &i, &size) != 2 || i > 5)
-				fail_msg("bad BAR spec %s", tok);
-			fake_bar_size(fn, i, size);
-		}
-		/* every non-zero BAR needs a size, or the fake would lie */
-		for (unsigned int i = 0; i < fn_nbars(fn); i++)
-			if (get_le(&fn->cfg[PCI_BAR_32(i)], 4) && !fn->sized[i])
-				fail_msg("%s %02x:%02x.%u bar%u has no size in the manifest",
-					 bed, bus, dev, fnum, i);
-	}
-	free(text);
-	assert_true(f->nfns > 0);
-	return f;
-}
+#include "tests/unit/pci_fake.h"
 
 static const struct pci_dev *find(const struct pci_bus_info *bi, u8 bus,
 				  u8 dev, u8 fn)
@@ -338,7 +57,7 @@ static bool log_has(const char *s)
 static void check_q35(const char *bed)
 {
 	struct fake *f = load_bed(bed, PCIE_CFG_SIZE);
-	struct pci_bus_info *bi = enumerate(f);
+	struct pci_bus_info *bi = fake_enumerate(f);
 	const struct pci_dev *d;
 
 	assert_int_equal(bi->ndevs, f->nfns);
@@ -446,7 +165,7 @@ static void test_q35_monitor(void **state)
 static void test_nic_errors(void **state)
 {
 	struct fake *f = load_bed("qemu-q35-monitor", PCIE_CFG_SIZE);
-	struct pci_bus_info *bi = enumerate(f);
+	struct pci_bus_info *bi = fake_enumerate(f);
 
 	(void)state;
 	harness_log_clear();
@@ -465,7 +184,7 @@ static void test_nic_errors(void **state)
 	/* no NIC at all: hide the e1000e */
 	fake_lookup(f, 0, PCI_DEVFN(2, 0))->devfn = PCI_DEVFN(9, 7);
 	free(bi);
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	assert_null(pci_choose_nic(bi, false, 0));
 	assert_null(pci_find_bdf(bi, PCI_BDF(0, 9, 7)));
 	free(bi);
@@ -502,7 +221,7 @@ static void test_bar_kinds(void **state)
 		 0x800000000ull, GiB(8));
 	fake_bar(fn, 4, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64),
 		 0xfe000000ull, KiB(4));
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	d = find(bi, 0, 3, 0);
 	assert_non_null(d);
 	assert_int_equal(d->irq_pin, 2);
@@ -549,7 +268,7 @@ static void test_bar64_last_slot(void **state)
 	fake_bar(fn, 5, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64),
 		 0xfd000000, KiB(4));
 	put_le(&fn->cfg[PCI_CARDBUS_CIS_32], 4, 0x12345678);
-	bi = enumerate(f); /* asserts 0x28 was never touched */
+	bi = fake_enumerate(f); /* asserts 0x28 was never touched */
 	d = find(bi, 0, 4, 0);
 	assert_bar(d, 0, PCI_BAR_MEM32, KiB(64));
 	assert_int_equal(d->bars[5].kind, PCI_BAR_BROKEN);
@@ -572,7 +291,7 @@ static void test_bar_reserved_type(void **state)
 
 	(void)state;
 	fake_bar(fn, 1, FIELD_PREP(PCI_BAR_MEM_TYPE, 3), 0xfd000000, KiB(4));
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	assert_int_equal(find(bi, 0, 4, 0)->bars[1].kind, PCI_BAR_BROKEN);
 	assert_true(find(bi, 0, 4, 0)->flags & PCI_DEV_BAR_BROKEN);
 	free(bi);
@@ -590,7 +309,7 @@ static void test_cap_loop(void **state)
 	fn->cfg[PCI_CAP_PTR_8] = 0x40;
 	fake_cap(fn, 0x40, PCI_CAP_ID_PM, 0x50);
 	fake_cap(fn, 0x50, PCI_CAP_ID_VENDOR, 0x40);
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	d = find(bi, 0, 5, 0);
 	assert_int_equal(d->ncaps, 2);
 	assert_int_equal(d->caps[0].off, 0x40);
@@ -604,7 +323,7 @@ static void test_cap_loop(void **state)
 	/* a self-loop */
 	fn->cfg[0x41] = 0x40;
 	free(bi);
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	assert_int_equal(find(bi, 0, 5, 0)->ncaps, 1);
 	assert_true(find(bi, 0, 5, 0)->flags & PCI_DEV_CAP_LOOP);
 	free(bi);
@@ -634,7 +353,7 @@ static void test_cap_bad_pointers(void **state)
 	/* status says no list: the pointer must be ignored */
 	e->cfg[PCI_CAP_PTR_8] = 0x40;
 	e->cfg[0x40] = PCI_CAP_ID_MSI;
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 
 	d = find(bi, 0, 6, 0);
 	assert_int_equal(d->ncaps, 0);
@@ -673,7 +392,7 @@ static void test_cap_long_chain(void **state)
 	fn->cfg[PCI_CAP_PTR_8] = 0x40;
 	for (unsigned int off = 0x40; off < 0x100; off += 4)
 		fake_cap(fn, off, PCI_CAP_ID_VENDOR, off + 4 < 0x100 ? off + 4 : 0);
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	d = find(bi, 0, 10, 0);
 	assert_int_equal(d->ncaps, PCI_DEV_MAX_CAPS);
 	assert_true(d->flags & PCI_DEV_CAPS_TRUNC);
@@ -702,7 +421,7 @@ static void test_msi_decode(void **state)
 	fake_cap(g, 0xec, PCI_CAP_ID_MSI, 0);
 	put_le(&g->cfg[0xee], 2, PCI_MSI_CTRL_64BIT | PCI_MSI_CTRL_MASKABLE |
 					 FIELD_PREP(PCI_MSI_CTRL_MMC, 7));
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	d = find(bi, 0, 11, 0);
 	assert_int_equal(d->msi.off, 0x50);
 	assert_true(d->msi.is64);
@@ -720,7 +439,7 @@ static void test_msi_decode(void **state)
 	g->cfg[PCI_CAP_PTR_8] = 0xe8;
 	memcpy(&g->cfg[0xe8], &g->cfg[0xec], 4);
 	free(bi);
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	assert_int_equal(find(bi, 0, 12, 0)->msi.off, 0xe8);
 	assert_int_equal(find(bi, 0, 12, 0)->msi.vectors, 32);
 	free(bi);
@@ -759,7 +478,7 @@ static void test_ext_caps(void **state)
 			     0x100 + 4 * (i + 1));
 	/* not PCIe: the extended space is not walked at all */
 	fake_ext_cap(np, 0x100, PCI_EXT_CAP_ID_AER, 0x100);
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 
 	d = find(bi, 0, 1, 0);
 	assert_int_equal(d->pcie.off, 0x40);
@@ -791,7 +510,7 @@ static void test_ext_caps(void **state)
 	/* the same device through a 256-byte mechanism: no ext walk, no reads */
 	f->ops.cfg_size = PCI_CFG_SIZE;
 	free(bi);
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	assert_int_equal(find(bi, 0, 1, 0)->ncaps, 1);
 	assert_int_equal(pci_find_ext_cap(&f->ops, find(bi, 0, 1, 0),
 					  PCI_EXT_CAP_ID_AER), 0);
@@ -817,7 +536,7 @@ static void test_all_ones(void **state)
 	memset(fn->cfg, 0xff, sizeof(fn->cfg));
 	put_le(&fn->cfg[0], 4, 0xabcd8086);
 	memset(gone->cfg, 0xff, sizeof(gone->cfg));
-	bi = enumerate(f); /* also: no writes at all to fn (bad_writes == 0) */
+	bi = fake_enumerate(f); /* also: no writes at all to fn (bad_writes == 0) */
 	assert_int_equal(bi->ndevs, 1);
 	d = find(bi, 0, 1, 0);
 	assert_non_null(d);
@@ -834,7 +553,7 @@ static void test_all_ones(void **state)
 
 	/* all-ones with a normal header: BARs read 0xffffffff and do not move */
 	fn->cfg[PCI_HEADER_TYPE_8] = 0;
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	d = find(bi, 0, 1, 0);
 	assert_int_equal(d->nbars, 6);
 	assert_true(d->flags & PCI_DEV_CAP_LOOP); /* ptr 0xfc -> 0xfc */
@@ -867,7 +586,7 @@ static void test_multifunction_and_bridge(void **state)
 	fn = fake_add(f, 3, 0, 0, 0x8086, 0x100e, 0x020000, 0);
 	fake_bar(fn, 0, 0, 0xfe000000, KiB(128));
 	fake_add(f, 255, 31, 0, 0x8086, 0x5555, 0xff0000, 0); /* last slot */
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 
 	assert_int_equal(bi->ndevs, 6);
 	assert_null(find(bi, 0, 4, 3));
@@ -909,7 +628,7 @@ static void test_truncation(void **state)
 	(void)state;
 	for (unsigned int i = 0; i < 70; i++)
 		fake_add(f, i / 32, i % 32, 0, 0x8086, i, 0x020000, 0);
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	assert_int_equal(bi->ndevs, PCI_MAX_DEVS);
 	assert_int_equal(bi->nfound, 70);
 	assert_true(bi->truncated);
@@ -1003,7 +722,7 @@ static void test_dump_roundtrip(void **state)
 		b->cfg[i] = (u8)(i ^ 0x5a);
 	}
 	fake_bar(a, 0, 0, 0xfe000000, KiB(128));
-	bi = enumerate(f);
+	bi = fake_enumerate(f);
 	harness_log_clear();
 	pci_dump_config(&f->ops, bi);
 	for (p = harness_log(); (p = strstr(p, "PCIDUMP ")); lines++) {
