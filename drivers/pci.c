@@ -268,7 +268,7 @@ static bool record_visit(void *arg, const struct pci_cfg_ops *ops,
 		}
 		break;
 	case PCI_CAP_ID_PM:
-		if (!d->pm.off && cap_fits(d, off, 4)) {
+		if (!d->pm.off && cap_fits(d, off, PCI_PM_CAP_LEN)) {
 			v = pci_dev_read(ops, d, off + PCI_PM_PMC_16, 2);
 			d->pm.off = off;
 			d->pm.version = FIELD_GET(PCI_PM_PMC_VERSION, v);
@@ -366,14 +366,25 @@ static unsigned int probe_bar(const struct pci_cfg_ops *ops, struct pci_dev *d,
 	return 0;
 }
 
+static bool is_host_bridge(const struct pci_dev *d)
+{
+	return d->class_code == PCI_CLASS_BRIDGE &&
+	       d->subclass == PCI_SUBCLASS_BRIDGE_HOST;
+}
+
 /*
  * Size all BARs with memory and I/O decode off, so the transient all-ones
  * addresses never claim cycles; restore COMMAND afterwards. Nothing is
  * printed in between (the console itself may sit behind a decoder).
+ * Host bridges keep decoding: on some chipsets turning it off cuts the CPU
+ * off from memory (Linux keeps them "mmio_always_on" for this reason).
  */
 static void probe_bars(const struct pci_cfg_ops *ops, struct pci_dev *d)
 {
 	u16 decode = d->command & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+
+	if (is_host_bridge(d))
+		decode = 0;
 
 	if (decode)
 		pci_dev_write(ops, d, PCI_COMMAND_16, 2, d->command & ~decode);

@@ -125,6 +125,7 @@
 #define   PCI_PM_PMC_VERSION GENMASK(2, 0)
 #define PCI_PM_CTRL_16 0x04
 #define   PCI_PM_CTRL_STATE GENMASK(1, 0) /* D0..D3hot */
+#define PCI_PM_CAP_LEN 8u
 
 /* ---- MSI capability: PCI30 6.8.1 ---------------------------------------- */
 #define PCI_MSI_CTRL_16 0x02 /* PCI30 6.8.1.3 */

@@ -86,12 +86,16 @@ static void fake_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
 	nbars = fn_nbars(fn);
 	if (off == PCI_COMMAND_16 && (width == 2 || width == 4)) {
 		put_le(&fn->cfg[off], 2, val); /* status is RW1C: ignored */
+		fn->cmd_writes++;
 	} else if (off >= PCI_BAR0_32 && off < PCI_BAR_32(nbars) && width == 4) {
 		unsigned int i = (off - PCI_BAR0_32) / 4;
 		u32 cur = get_le(&fn->cfg[off], 4);
 		u16 cmd = get_le(&fn->cfg[PCI_COMMAND_16], 2);
 
-		if (val == 0xffffffffu &&
+		bool host = fn->cfg[PCI_CLASS_8] == PCI_CLASS_BRIDGE &&
+			    fn->cfg[PCI_SUBCLASS_8] == PCI_SUBCLASS_BRIDGE_HOST;
+
+		if (val == 0xffffffffu && !host &&
 		    (cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)))
 			fn->decode_on_probe++;
 		put_le(&fn->cfg[off], 4,

@@ -22,7 +22,9 @@ struct fake_fn {
 	u32 bar_wmask[6];	    /* writable bits of each BAR dword */
 	bool sized[6];		    /* bar_wmask[] set from a known size */
 	unsigned int bad_writes;    /* writes outside COMMAND and the BARs */
-	unsigned int decode_on_probe; /* BAR all-ones write with decode on */
+	unsigned int decode_on_probe; /* BAR all-ones write with decode on
+				       * (host bridges exempt: they keep it) */
+	unsigned int cmd_writes;
 	unsigned int past_bars;	    /* accesses to 0x28..0x2b (type 0) */
 };
 

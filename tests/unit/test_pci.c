@@ -121,6 +121,12 @@ static void check_q35(const char *bed)
 	assert_int_equal(pci_find_ext_cap(&f->ops, d, PCI_EXT_CAP_ID_AER), 0x100);
 	assert_int_equal(pci_find_ext_cap(&f->ops, d, PCI_EXT_CAP_ID_SRIOV), 0);
 
+	/* COMMAND: the NIC's decode was turned off and back on; the host
+	 * bridge's (decode on) was left alone */
+	assert_int_equal(fake_lookup(f, 0, PCI_DEVFN(2, 0))->cmd_writes, 2);
+	assert_true(find(bi, 0, 0, 0)->command & PCI_COMMAND_MEMORY);
+	assert_int_equal(fake_lookup(f, 0, 0)->cmd_writes, 0);
+
 	/* no anomalies anywhere on a sane machine */
 	for (unsigned int i = 0; i < bi->ndevs; i++)
 		assert_int_equal(bi->devs[i].flags, 0);
