@@ -5,8 +5,9 @@
  * Shared by the physical driver (drivers/vtd*.c) and the emulated unit
  * (viommu/), so both sides use exactly these masks.
  *
- *   Chapter 11 "Register Descriptions" (11.4.x): MMIO register offsets (width
- *     in the name: VTD_REG32_ / VTD_REG64_), their fields indented beneath.
+ *   Chapter 11 "Register Descriptions" (11.4; chapter 10 in rev 2.x/3.x):
+ *     MMIO register offsets (width in the name: VTD_REG32_ / VTD_REG64_),
+ *     their fields indented beneath.
  *   Chapter 9 "Translation Structure Formats": root/context entries,
  *     second-level PTEs, fault records, IRTEs (u64 words + masks, no bitfields).
  *   Section 6.5.2 "Queued Invalidation Interface": 128-bit descriptors.
@@ -160,7 +161,7 @@
 #define VTD_CC_GRAN_DOMAIN 2
 #define VTD_CC_GRAN_DEVICE 3
 
-/* 11.4.9.1 Fault Status Register (RW1C status bits) */
+/* 11.4, Fault Status Register (RW1C status bits) */
 #define VTD_REG32_FSTS 0x034
 #define  VTD_FSTS_PFO BIT(0)			/* primary fault overflow */
 #define  VTD_FSTS_PPF BIT(1)			/* primary pending fault (RO) */
@@ -175,24 +176,24 @@
 	(VTD_FSTS_PFO | VTD_FSTS_AFO | VTD_FSTS_APF | VTD_FSTS_IQE | \
 	 VTD_FSTS_ICE | VTD_FSTS_ITE)
 
-/* 11.4.9.2 Fault Event Control Register */
+/* 11.4, Fault Event Control Register */
 #define VTD_REG32_FECTL 0x038
 #define  VTD_FECTL_IP BIT(30)			/* interrupt pending (RO) */
 #define  VTD_FECTL_IM BIT(31)			/* interrupt mask */
 
-/* 11.4.9.3-5 Fault Event Data / Address / Upper Address (MSI message) */
+/* 11.4, Fault Event Data / Address / Upper Address (MSI message) */
 #define VTD_REG32_FEDATA 0x03c
 #define  VTD_FEDATA_IMD GENMASK(15, 0)		/* interrupt message data */
 #define VTD_REG32_FEADDR 0x040
 #define  VTD_FEADDR_MA GENMASK(31, 2)		/* message address */
 #define VTD_REG32_FEUADDR 0x044			/* message upper address (x2APIC) */
 
-/* 11.4.9.7 Advanced Fault Log Register */
+/* 11.4, Advanced Fault Log Register */
 #define VTD_REG64_AFLOG 0x058
 #define  VTD_AFLOG_FLS GENMASK(11, 9)		/* fault log size: 2^FLS pages */
 #define  VTD_AFLOG_FLA GENMASK(63, 12)		/* fault log address */
 
-/* 11.4.10 Protected memory regions */
+/* 11.4, Protected Memory Enable / Low / High Memory Base and Limit */
 #define VTD_REG32_PMEN 0x064
 #define  VTD_PMEN_PRS BIT(0)			/* protected region status (RO) */
 #define  VTD_PMEN_EPM BIT(31)			/* enable protected memory */
@@ -203,7 +204,8 @@
 #define VTD_REG64_PHMLIMIT 0x078
 #define  VTD_PHM_ADDR GENMASK(63, 21)		/* 2 MiB granular; bits >= HAW RO-0 */
 
-/* 11.4.11 Queued invalidation registers */
+/* 11.4, Invalidation Queue Head/Tail/Address, Completion Status, Event
+ * Control/Data/Address, Queue Error Record registers */
 #define VTD_REG64_IQH 0x080
 #define  VTD_IQH_QH GENMASK(18, 4)		/* head: index of 128-bit descriptor */
 #define VTD_REG64_IQT 0x088
@@ -235,13 +237,13 @@
 #define VTD_IQEI_TAIL_MISALIGNED 6		/* QT bit 4 set with DW=1 */
 #define VTD_IQEI_BAD_TTM 7			/* descriptor invalid for TTM */
 
-/* 11.4.12 Interrupt Remapping Table Address Register */
+/* 11.4, Interrupt Remapping Table Address Register */
 #define VTD_REG64_IRTA 0x0b8
 #define  VTD_IRTA_S GENMASK(3, 0)		/* table has 2^(S+1) entries */
 #define  VTD_IRTA_EIME BIT(11)			/* extended (x2APIC) interrupt mode */
 #define  VTD_IRTA_IRTA GENMASK(63, 12)		/* table address */
 
-/* 11.4.13 Page request queue registers (scalable mode; not used by us) */
+/* 11.4, Page Request Queue registers (scalable mode; not used by us) */
 #define VTD_REG64_PQH 0x0c0
 #define VTD_REG64_PQT 0x0c8
 #define VTD_REG64_PQA 0x0d0
@@ -251,11 +253,11 @@
 #define VTD_REG32_PEADDR 0x0e8
 #define VTD_REG32_PEUADDR 0x0ec
 
-/* 11.4.14 MTRR registers (present when ECAP.MTS) */
+/* 11.4, MTRR registers (present when ECAP.MTS) */
 #define VTD_REG64_MTRRCAP 0x100
 #define VTD_REG64_MTRRDEF 0x108
 
-/* 11.4.15 Virtual command registers (present when ECAP.VCS) */
+/* 11.4, Virtual Command registers (present when ECAP.VCS) */
 #define VTD_REG64_VCCAP 0xe00
 #define VTD_REG64_VCMD 0xe10
 #define VTD_REG64_VCRSP 0xe20
@@ -281,7 +283,7 @@
 #define VTD_IOTLB_GRAN_PAGE 3			/* domain + address (needs CAP.PSI) */
 
 /*
- * 11.4.9.6 Fault Recording Registers: CAP.NFR+1 records of 128 bits each at
+ * 11.4, Fault Recording Registers: CAP.NFR+1 records of 128 bits each at
  * byte offset CAP.FRO * 16. Layout in 9.9 (same as the fault record).
  */
 #define VTD_FRCD_SIZE 16
@@ -311,7 +313,7 @@ static inline u32 vtd_frcd_reg_offset(u64 cap, unsigned int i)
 	return (u32)FIELD_GET(VTD_CAP_FRO, cap) * 16 + i * VTD_FRCD_SIZE;
 }
 
-/* Primary fault reasons, legacy mode (7.1.3, Table "Fault reasons"). */
+/* Primary fault reasons, legacy mode (chapter 7, fault-condition tables). */
 #define VTD_FR_ROOT_NOT_PRESENT 0x1
 #define VTD_FR_CTX_NOT_PRESENT 0x2
 #define VTD_FR_CTX_INVALID 0x3			/* bad AW/TT in context entry */
@@ -325,7 +327,7 @@ static inline u32 vtd_frcd_reg_offset(u64 cap, unsigned int i)
 #define VTD_FR_CTX_RSVD 0xb
 #define VTD_FR_PTE_RSVD 0xc
 #define VTD_FR_TT_BLOCKED 0xd			/* request type blocked by TT */
-/* Interrupt-remapping fault reasons (7.1.3). */
+/* Interrupt-remapping fault reasons (chapter 7). */
 #define VTD_FR_IR_RSVD 0x20			/* reserved bits in remappable request */
 #define VTD_FR_IR_INDEX 0x21			/* index beyond table size */
 #define VTD_FR_IRTE_NOT_PRESENT 0x22
@@ -437,22 +439,22 @@ _Static_assert(sizeof(struct vtd_inv_desc) == 16, "VT-d 6.5.2 descriptor");
 #define VTD_INV_DESC_SIZE 16
 #define VTD_INV_LO_TYPE GENMASK(3, 0)
 #define VTD_INV_LO_TYPE_HI GENMASK(11, 9)
-#define VTD_INV_TYPE_CONTEXT 1			/* 6.5.2.1 context-cache */
-#define VTD_INV_TYPE_IOTLB 2			/* 6.5.2.3 IOTLB */
-#define VTD_INV_TYPE_DEV_IOTLB 3		/* 6.5.2.5 device-TLB */
-#define VTD_INV_TYPE_IEC 4			/* 6.5.2.7 interrupt entry cache */
-#define VTD_INV_TYPE_WAIT 5			/* 6.5.2.8 invalidation wait */
-#define VTD_INV_TYPE_PIOTLB 6			/* 6.5.2.4 PASID-based IOTLB */
-#define VTD_INV_TYPE_PASID_CACHE 7		/* 6.5.2.2 PASID cache */
-#define VTD_INV_TYPE_PDEV_IOTLB 8		/* 6.5.2.6 PASID-based device-TLB */
+#define VTD_INV_TYPE_CONTEXT 1			/* context-cache */
+#define VTD_INV_TYPE_IOTLB 2			/* IOTLB */
+#define VTD_INV_TYPE_DEV_IOTLB 3		/* device-TLB */
+#define VTD_INV_TYPE_IEC 4			/* interrupt entry cache */
+#define VTD_INV_TYPE_WAIT 5			/* invalidation wait */
+#define VTD_INV_TYPE_PIOTLB 6			/* PASID-based IOTLB */
+#define VTD_INV_TYPE_PASID_CACHE 7		/* PASID cache */
+#define VTD_INV_TYPE_PDEV_IOTLB 8		/* PASID-based device-TLB */
 
-/* 6.5.2.1 Context-cache invalidate descriptor (G: VTD_CC_GRAN_*) */
+/* 6.5.2, Context-cache invalidate descriptor (G: VTD_CC_GRAN_*) */
 #define VTD_INV_CC_LO_G GENMASK(5, 4)
 #define VTD_INV_CC_LO_DID GENMASK(31, 16)
 #define VTD_INV_CC_LO_SID GENMASK(47, 32)
 #define VTD_INV_CC_LO_FM GENMASK(49, 48)	/* function mask */
 
-/* 6.5.2.3 IOTLB invalidate descriptor (G: VTD_IOTLB_GRAN_*) */
+/* 6.5.2, IOTLB invalidate descriptor (G: VTD_IOTLB_GRAN_*) */
 #define VTD_INV_IOTLB_LO_G GENMASK(5, 4)
 #define VTD_INV_IOTLB_LO_DW BIT(6)		/* drain writes */
 #define VTD_INV_IOTLB_LO_DR BIT(7)		/* drain reads */
@@ -461,7 +463,7 @@ _Static_assert(sizeof(struct vtd_inv_desc) == 16, "VT-d 6.5.2 descriptor");
 #define VTD_INV_IOTLB_HI_IH BIT(6)		/* invalidation hint: leaf only */
 #define VTD_INV_IOTLB_HI_ADDR GENMASK(63, 12)
 
-/* 6.5.2.5 Device-TLB invalidate descriptor */
+/* 6.5.2, Device-TLB invalidate descriptor */
 #define VTD_INV_DIOTLB_LO_PFSID_LO GENMASK(15, 12)	/* PF source id [3:0] */
 #define VTD_INV_DIOTLB_LO_MIP GENMASK(20, 16)		/* max invs pending */
 #define VTD_INV_DIOTLB_LO_SID GENMASK(47, 32)
@@ -469,13 +471,13 @@ _Static_assert(sizeof(struct vtd_inv_desc) == 16, "VT-d 6.5.2 descriptor");
 #define VTD_INV_DIOTLB_HI_S BIT(0)			/* size: range encoded in ADDR */
 #define VTD_INV_DIOTLB_HI_ADDR GENMASK(63, 12)
 
-/* 6.5.2.7 Interrupt entry cache invalidate descriptor */
+/* 6.5.2, Interrupt entry cache invalidate descriptor */
 #define VTD_INV_IEC_LO_G BIT(4)			/* 0 global, 1 index-selective */
 #define VTD_INV_IEC_LO_IM GENMASK(31, 27)	/* index mask: 2^IM entries */
 #define VTD_INV_IEC_LO_IIDX GENMASK(47, 32)	/* interrupt index */
 
 /*
- * 6.5.2.8 Invalidation wait descriptor: completes after all earlier
+ * 6.5.2, Invalidation wait descriptor: completes after all earlier
  * descriptors; SW writes status data to the status address, IF sets ICS.IWC,
  * FN fences later descriptors.
  */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * AMD SVM capabilities: CPUID Fn8000_0001 ECX[2] (SVM), CPUID Fn8000_000A
- * (revision, ASIDs, feature bits; AMD APM Vol. 3 Appendix E.4.9) and the
- * VM_CR MSR (APM Vol. 2 15.30.1). Decoding is pure; svm_caps_read() is the
- * only part that touches the CPU.
+ * (revision, ASIDs, feature bits; AMD APM Vol. 3 Appendix E) and the VM_CR
+ * MSR (APM Vol. 2 15.30.1). Decoding is pure; svm_caps_read() is the only
+ * part that touches the CPU.
  */
 #ifndef VMM_SVM_CAPS_H
 #define VMM_SVM_CAPS_H

@@ -98,7 +98,7 @@ static void decode_summary(struct vmx_caps *out)
 	/* procbased2 is all-zero unless secondary controls can be activated. */
 	out->ept = vmx_ctls_allows(p2, VMX_PROCBASED2_ENABLE_EPT);
 	out->vpid = vmx_ctls_allows(p2, VMX_PROCBASED2_ENABLE_VPID);
-	/* 26.2.1.1: unrestricted guest requires enable EPT. */
+	/* SDM 3C "Checks on VM-Execution Control Fields": UG requires EPT. */
 	out->unrestricted =
 		out->ept && vmx_ctls_allows(p2, VMX_PROCBASED2_UNRESTRICTED_GUEST);
 	out->preemption_timer = vmx_ctls_allows(&out->pinbased,
