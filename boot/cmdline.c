@@ -74,8 +74,8 @@ static bool parse_hex(struct word w, size_t maxdigits, u64 *out)
 
 /* Quote a word for a message: "%.*s%s" with an ellipsis when clipped. */
 #define QUOTE_FMT "%.*s%s"
-#define QUOTE_ARGS(w)                                                   \
-	(int)MIN((w).len, (size_t)CMDLINE_QUOTE_MAX), (w).s,            \
+#define QUOTE_ARGS(w)                                        \
+	(int)MIN((w).len, (size_t)CMDLINE_QUOTE_MAX), (w).s, \
 		(w).len > CMDLINE_QUOTE_MAX ? "..." : ""
 
 static int bad_value(const struct cmdline_opt *o, struct word v,
@@ -151,9 +151,11 @@ static int parse_number(const struct cmdline_opt *o, struct word v, u64 *out)
 	if (err == -ERANGE)
 		return bad_value(o, v, "number too large");
 	if (err)
-		return bad_value(o, v, o->type == CMDLINE_SIZE ?
-				 "expected a size like 64M, 512K, 4096" :
-				 "not a number");
+		return bad_value(
+			o, v,
+			o->type == CMDLINE_SIZE
+				? "expected a size like 64M, 512K, 4096"
+				: "not a number");
 	if (*out >= o->min && (!o->max || *out <= o->max))
 		return 0;
 	if (o->type == CMDLINE_SIZE) {
@@ -204,8 +206,8 @@ static int parse_s64(const struct cmdline_opt *o, struct word v, s64 *out)
 
 static int parse_bool(const struct cmdline_opt *o, struct word v, bool *out)
 {
-	static const char *const names[] = { "0", "off", "no", "false",
-					     "1", "on",  "yes", "true" };
+	static const char *const names[] = { "0", "off", "no",	"false",
+					     "1", "on",	 "yes", "true" };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++) {
 		if (word_is(v, names[i])) {
@@ -256,13 +258,13 @@ static int parse_flags(const struct cmdline_opt *o, struct word v, u64 *out)
 		if (!item.len || word_is(item, "none"))
 			continue;
 		if (word_is(item, "all")) {
-			for (unsigned int b = 0; b < 64 && o->enum_names &&
-						 o->enum_names[b]; b++)
+			for (unsigned int b = 0;
+			     b < 64 && o->enum_names && o->enum_names[b]; b++)
 				mask |= BIT(b);
 			continue;
 		}
-		for (unsigned int b = 0; b < 64 && o->enum_names &&
-					 o->enum_names[b]; b++) {
+		for (unsigned int b = 0;
+		     b < 64 && o->enum_names && o->enum_names[b]; b++) {
 			if (word_is(item, o->enum_names[b])) {
 				mask |= BIT(b);
 				found = true;
@@ -280,7 +282,8 @@ static int parse_flags(const struct cmdline_opt *o, struct word v, u64 *out)
 /* [SSSS:]BB:DD.F, all hex; device <= 0x1f, function <= 7. */
 static int parse_bdf(const struct cmdline_opt *o, struct word v, u32 *out)
 {
-	static const char *const why = "expected [SSSS:]BB:DD.F (hex, device <= 1f, function <= 7)";
+	static const char *const why =
+		"expected [SSSS:]BB:DD.F (hex, device <= 1f, function <= 7)";
 	struct word f[4]; /* seg, bus, dev, fn */
 	const char *p = v.s, *end = v.s + v.len;
 	unsigned int colons = 0, n = 0;
@@ -371,12 +374,8 @@ static int apply(const struct cmdline_opt *o, struct word v)
 		if (!err)
 			*(u32 *)o->dst = val.bdf;
 		break;
-	case CMDLINE_STRING:
-		err = parse_string(o, v);
-		break;
-	default:
-		err = bad_value(o, v, "option has an unknown type");
-		break;
+	case CMDLINE_STRING: err = parse_string(o, v); break;
+	default: err = bad_value(o, v, "option has an unknown type"); break;
 	}
 	if (!err && o->set)
 		*o->set = true;
@@ -448,17 +447,17 @@ static void format_value(const struct cmdline_opt *o, char *buf, size_t size)
 		if (o->type == CMDLINE_S64)
 			snprintf(buf, size, "%ld", (s64)u);
 		else
-			snprintf(buf, size, o->flags & CMDLINE_F_HEX ? "0x%lx" : "%lu", u);
+			snprintf(buf, size,
+				 o->flags & CMDLINE_F_HEX ? "0x%lx" : "%lu", u);
 		return;
-	case CMDLINE_SIZE:
-		format_size(buf, size, *(const u64 *)o->dst);
-		return;
+	case CMDLINE_SIZE: format_size(buf, size, *(const u64 *)o->dst); return;
 	case CMDLINE_BOOL:
 		snprintf(buf, size, "%s", *(const bool *)o->dst ? "on" : "off");
 		return;
 	case CMDLINE_ENUM:
 		u = *(const unsigned int *)o->dst;
-		for (unsigned int i = 0; o->enum_names && o->enum_names[i]; i++) {
+		for (unsigned int i = 0; o->enum_names && o->enum_names[i];
+		     i++) {
 			if (i == u) {
 				snprintf(buf, size, "%s", o->enum_names[i]);
 				return;
@@ -470,11 +469,13 @@ static void format_value(const struct cmdline_opt *o, char *buf, size_t size)
 		u = *(const u64 *)o->dst;
 		buf[0] = '\0';
 		n = 0;
-		for (unsigned int b = 0; b < 64 && o->enum_names &&
-				 o->enum_names[b] && n < size; b++)
+		for (unsigned int b = 0;
+		     b < 64 && o->enum_names && o->enum_names[b] && n < size;
+		     b++)
 			if (u & BIT(b))
 				n += (size_t)snprintf(buf + n, size - n, "%s%s",
-						      n ? "," : "", o->enum_names[b]);
+						      n ? "," : "",
+						      o->enum_names[b]);
 		if (!n)
 			snprintf(buf, size, "none");
 		return;
@@ -486,8 +487,8 @@ static void format_value(const struct cmdline_opt *o, char *buf, size_t size)
 			snprintf(buf, size, "%04lx:%02lx:%02lx.%lx", bdf >> 16,
 				 (bdf >> 8) & 0xff, (bdf >> 3) & 0x1f, bdf & 7);
 		else
-			snprintf(buf, size, "%02lx:%02lx.%lx", (bdf >> 8) & 0xff,
-				 (bdf >> 3) & 0x1f, bdf & 7);
+			snprintf(buf, size, "%02lx:%02lx.%lx",
+				 (bdf >> 8) & 0xff, (bdf >> 3) & 0x1f, bdf & 7);
 		return;
 	case CMDLINE_STRING:
 		snprintf(buf, size, "%s", (const char *)o->dst);
@@ -515,12 +516,11 @@ void cmdline_print_help(const struct cmdline_opt *opts, unsigned int nr)
 
 /* ---- the hypervisor's options ---- */
 
-#define HV_OPTIONS_DEFAULTS                                               \
-	{                                                                 \
-		.console = 0x3f8, .loglevel = 2, .sidecore = -1,          \
-		.nic_bdf = 0, .nic_set = false, .panic = PANIC_HALT,      \
-		.tsc = TSC_AUTO, .hv_mem = MiB(64), .dump_acpi = false,   \
-		.dump_pci = false,                                        \
+#define HV_OPTIONS_DEFAULTS                                                    \
+	{                                                                      \
+		.console = 0x3f8, .loglevel = 2, .sidecore = -1, .nic_bdf = 0, \
+		.nic_set = false, .panic = PANIC_HALT, .tsc = TSC_AUTO,        \
+		.hv_mem = MiB(64), .dump_acpi = false, .dump_pci = false,      \
 	}
 
 const struct hv_options hv_options_defaults = HV_OPTIONS_DEFAULTS;
@@ -534,8 +534,7 @@ _Static_assert(sizeof(enum panic_action) == sizeof(unsigned int), "ENUM dst");
 _Static_assert(sizeof(enum tsc_source) == sizeof(unsigned int), "ENUM dst");
 
 static const char *const panic_names[] = { "halt", "exit", "reboot", NULL };
-static const char *const tsc_names[] = { "auto", "hpet", "pit", "cpuid",
-					 NULL };
+static const char *const tsc_names[] = { "auto", "hpet", "pit", "cpuid", NULL };
 static const char *const dump_names[] = {
 	[HV_DUMP_ACPI] = "acpi",
 	[HV_DUMP_PCI] = "pci",
@@ -546,19 +545,27 @@ static const struct cmdline_alias console_aliases[] = {
 	{ "com4", 0x2e8 }, { NULL, 0 },
 };
 static const struct cmdline_alias sidecore_aliases[] = {
-	{ "highest", (u64)-1 }, { NULL, 0 },
+	{ "highest", (u64)-1 },
+	{ NULL, 0 },
 };
 
 static const struct cmdline_opt hv_option_table[] = {
-	{ .key = "console", .type = CMDLINE_U64,
-	  .dst = CMDLINE_DST(u64, &hv_opts.console), .min = 1, .max = 0xffff,
-	  .aliases = console_aliases, .flags = CMDLINE_F_HEX,
+	{ .key = "console",
+	  .type = CMDLINE_U64,
+	  .dst = CMDLINE_DST(u64, &hv_opts.console),
+	  .min = 1,
+	  .max = 0xffff,
+	  .aliases = console_aliases,
+	  .flags = CMDLINE_F_HEX,
 	  .help = "COM port I/O base (0x3f8) or com1..com4" },
 	CMDLINE_OPT_U64("loglevel", hv_opts.loglevel, 0, 3,
 			"0 errors, 1 warnings, 2 info (default), 3 debug"),
-	{ .key = "sidecore", .type = CMDLINE_S64,
-	  .dst = CMDLINE_DST(s64, &hv_opts.sidecore), .min = (u64)-1,
-	  .max = 4095, .aliases = sidecore_aliases,
+	{ .key = "sidecore",
+	  .type = CMDLINE_S64,
+	  .dst = CMDLINE_DST(s64, &hv_opts.sidecore),
+	  .min = (u64)-1,
+	  .max = 4095,
+	  .aliases = sidecore_aliases,
 	  .help = "CPU index of the polling sidecore, -1/highest = last CPU" },
 	CMDLINE_OPT_BDF("nic", hv_opts.nic_bdf, &hv_opts.nic_set,
 			"PCI address of the NIC given to the guest, BB:DD.F"),

@@ -18,7 +18,7 @@ enum cmdline_type {
 	CMDLINE_ENUM, /* one of enum_names; stores the index (unsigned int) */
 	CMDLINE_BDF, /* [SSSS:]BB:DD.F hex -> (seg << 16)|(bus << 8)|(dev << 3)|fn */
 	CMDLINE_STRING, /* copied into a char[max] buffer, NUL-terminated */
-	CMDLINE_S64, /* like U64 but signed; min/max hold s64 values */
+	CMDLINE_S64,	/* like U64 but signed; min/max hold s64 values */
 	CMDLINE_FLAGS, /* comma list of enum_names (or none/all) -> u64 bit mask */
 };
 
@@ -36,7 +36,8 @@ struct cmdline_opt {
 	/* u64 (U64, SIZE, FLAGS), s64 (S64), bool (BOOL), unsigned int
 	 * (ENUM), u32 (BDF), char[max] (STRING) */
 	void *dst;
-	const char *const *enum_names; /* ENUM values / FLAGS bits, NULL-ended */
+	const char *const
+		*enum_names; /* ENUM values / FLAGS bits, NULL-ended */
 	u64 min, max; /* inclusive range (max 0 = none); STRING: buffer size */
 	const char *help;
 	const struct cmdline_alias *aliases; /* optional, {NULL, 0}-ended */
@@ -46,31 +47,52 @@ struct cmdline_opt {
 
 /* Table helpers: the conditional expression makes the compiler check dst's type. */
 #define CMDLINE_DST(type, ptr) ((void *)(1 ? (ptr) : (type *)0))
-#define CMDLINE_OPT_U64(k, field, lo, hi, h) \
-	{ .key = (k), .type = CMDLINE_U64, .dst = CMDLINE_DST(u64, &(field)), \
-	  .min = (lo), .max = (hi), .help = (h) }
-#define CMDLINE_OPT_S64(k, field, lo, hi, h) \
-	{ .key = (k), .type = CMDLINE_S64, .dst = CMDLINE_DST(s64, &(field)), \
-	  .min = (u64)(s64)(lo), .max = (u64)(s64)(hi), .help = (h) }
-#define CMDLINE_OPT_SIZE(k, field, lo, hi, h) \
-	{ .key = (k), .type = CMDLINE_SIZE, .dst = CMDLINE_DST(u64, &(field)), \
-	  .min = (lo), .max = (hi), .help = (h) }
-#define CMDLINE_OPT_BOOL(k, field, h) \
-	{ .key = (k), .type = CMDLINE_BOOL, .dst = CMDLINE_DST(bool, &(field)), \
-	  .help = (h) }
-#define CMDLINE_OPT_ENUM(k, field, names, h) \
-	{ .key = (k), .type = CMDLINE_ENUM, \
-	  .dst = CMDLINE_DST(unsigned int, &(field)), .enum_names = (names), \
-	  .help = (h) }
-#define CMDLINE_OPT_FLAGS(k, field, names, h) \
-	{ .key = (k), .type = CMDLINE_FLAGS, .dst = CMDLINE_DST(u64, &(field)), \
-	  .enum_names = (names), .help = (h) }
-#define CMDLINE_OPT_BDF(k, field, setp, h) \
-	{ .key = (k), .type = CMDLINE_BDF, .dst = CMDLINE_DST(u32, &(field)), \
-	  .set = (setp), .help = (h) }
-#define CMDLINE_OPT_STRING(k, buf, h) \
-	{ .key = (k), .type = CMDLINE_STRING, .dst = CMDLINE_DST(char, (buf)), \
-	  .max = sizeof(buf), .help = (h) }
+#define CMDLINE_OPT_U64(k, field, lo, hi, h)                                 \
+	{                                                                    \
+		.key = (k), .type = CMDLINE_U64,                             \
+		.dst = CMDLINE_DST(u64, &(field)), .min = (lo), .max = (hi), \
+		.help = (h)                                                  \
+	}
+#define CMDLINE_OPT_S64(k, field, lo, hi, h)                              \
+	{                                                                 \
+		.key = (k), .type = CMDLINE_S64,                          \
+		.dst = CMDLINE_DST(s64, &(field)), .min = (u64)(s64)(lo), \
+		.max = (u64)(s64)(hi), .help = (h)                        \
+	}
+#define CMDLINE_OPT_SIZE(k, field, lo, hi, h)                                \
+	{                                                                    \
+		.key = (k), .type = CMDLINE_SIZE,                            \
+		.dst = CMDLINE_DST(u64, &(field)), .min = (lo), .max = (hi), \
+		.help = (h)                                                  \
+	}
+#define CMDLINE_OPT_BOOL(k, field, h)                           \
+	{                                                       \
+		.key = (k), .type = CMDLINE_BOOL,               \
+		.dst = CMDLINE_DST(bool, &(field)), .help = (h) \
+	}
+#define CMDLINE_OPT_ENUM(k, field, names, h)                \
+	{                                                   \
+		.key = (k), .type = CMDLINE_ENUM,           \
+		.dst = CMDLINE_DST(unsigned int, &(field)), \
+		.enum_names = (names), .help = (h)          \
+	}
+#define CMDLINE_OPT_FLAGS(k, field, names, h)                             \
+	{                                                                 \
+		.key = (k), .type = CMDLINE_FLAGS,                        \
+		.dst = CMDLINE_DST(u64, &(field)), .enum_names = (names), \
+		.help = (h)                                               \
+	}
+#define CMDLINE_OPT_BDF(k, field, setp, h)                                    \
+	{                                                                     \
+		.key = (k), .type = CMDLINE_BDF,                              \
+		.dst = CMDLINE_DST(u32, &(field)), .set = (setp), .help = (h) \
+	}
+#define CMDLINE_OPT_STRING(k, buf, h)                                \
+	{                                                            \
+		.key = (k), .type = CMDLINE_STRING,                  \
+		.dst = CMDLINE_DST(char, (buf)), .max = sizeof(buf), \
+		.help = (h)                                          \
+	}
 
 /* PCI BDF encoding used by CMDLINE_BDF. */
 #define CMDLINE_BDF_MAKE(seg, bus, dev, fn) \
@@ -103,14 +125,14 @@ enum panic_action {
 enum tsc_source { TSC_AUTO, TSC_HPET, TSC_PIT, TSC_CPUID };
 
 struct hv_options {
-	u64 console; /* COM port I/O base (console=0x3f8 or com1..com4) */
+	u64 console;  /* COM port I/O base (console=0x3f8 or com1..com4) */
 	u64 loglevel; /* 0 err, 1 warn, 2 info, 3 debug */
 	s64 sidecore; /* CPU index, -1 (or "highest") = the highest CPU */
-	u32 nic_bdf; /* nic=[SSSS:]BB:DD.F, CMDLINE_BDF_MAKE encoding */
+	u32 nic_bdf;  /* nic=[SSSS:]BB:DD.F, CMDLINE_BDF_MAKE encoding */
 	bool nic_set;
-	enum panic_action panic; /* panic=halt|exit|reboot */
-	enum tsc_source tsc; /* tsc=auto|hpet|pit|cpuid */
-	u64 hv_mem; /* hypervisor page pool size, 8M..1G */
+	enum panic_action panic;  /* panic=halt|exit|reboot */
+	enum tsc_source tsc;	  /* tsc=auto|hpet|pit|cpuid */
+	u64 hv_mem;		  /* hypervisor page pool size, 8M..1G */
 	bool dump_acpi, dump_pci; /* dump=acpi,pci */
 };
 

@@ -54,8 +54,8 @@ static int parse_string_tag(const u8 *tag, u32 size, const char **dst,
 	const char *s = tag_string(tag + 8, size - 8);
 
 	if (!s) {
-		pr_warn("%s tag: string not NUL-terminated in %u bytes\n",
-			what, size);
+		pr_warn("%s tag: string not NUL-terminated in %u bytes\n", what,
+			size);
 		return -EBADMSG;
 	}
 	if (*dst != mbi_empty)
@@ -126,7 +126,8 @@ static int parse_mmap(const u8 *tag, u32 size, struct mbi_info *out)
 		struct mbi_mem_region *r;
 
 		if (out->nr_mmap == MBI_MAX_MMAP) {
-			pr_warn("more than %u memory map entries, ignoring the rest\n",
+			pr_warn("more than %u memory map entries, ignoring the "
+				"rest\n",
 				MBI_MAX_MMAP);
 			out->truncated_mmap = true;
 			break;
@@ -174,15 +175,11 @@ static int parse_tag(const u8 *tag, u32 type, u32 size, struct mbi_info *out)
 	case MB2_TAG_BOOTLOADER_NAME:
 		return parse_string_tag(tag, size, &out->loader_name,
 					"loader name");
-	case MB2_TAG_MODULE:
-		return parse_module(tag, size, out);
-	case MB2_TAG_MMAP:
-		return parse_mmap(tag, size, out);
+	case MB2_TAG_MODULE: return parse_module(tag, size, out);
+	case MB2_TAG_MMAP: return parse_mmap(tag, size, out);
 	case MB2_TAG_ACPI_OLD:
-	case MB2_TAG_ACPI_NEW:
-		return parse_acpi(tag, type, size, out);
-	default:
-		return 0; /* 3.6: unknown tags must be ignored */
+	case MB2_TAG_ACPI_NEW: return parse_acpi(tag, type, size, out);
+	default: return 0; /* 3.6: unknown tags must be ignored */
 	}
 }
 
@@ -217,7 +214,8 @@ int mbi_parse(u32 magic, const void *mbi, u64 mbi_pa, struct mbi_info *out)
 		u32 step;
 
 		if (size < 8 || size > total - off) {
-			pr_warn("tag type %u at offset %u: size %u invalid (total %u), walk stopped\n",
+			pr_warn("tag type %u at offset %u: size %u invalid "
+				"(total %u), walk stopped\n",
 				type, off, size, total);
 			stopped = true;
 			break;

@@ -22,14 +22,14 @@ struct mbi_mem_region {
 };
 
 struct mbi_module {
-	u64 start, end; /* [start, end) physical */
+	u64 start, end;	    /* [start, end) physical */
 	const char *string; /* "" if the loader gave none */
 };
 
 struct mbi_info {
 	u64 mbi_pa; /* the structure itself, to reserve it */
 	u32 mbi_size;
-	const char *cmdline; /* "" if absent */
+	const char *cmdline;	 /* "" if absent */
 	const char *loader_name; /* "" if absent */
 	struct mbi_mem_region mmap[MBI_MAX_MMAP];
 	unsigned int nr_mmap;
@@ -37,8 +37,10 @@ struct mbi_info {
 	unsigned int nr_modules;
 	const void *rsdp; /* copy of the RSDP inside the MBI, or NULL */
 	u32 rsdp_len;
-	unsigned int rsdp_tag; /* 14 old (ACPI 1.0), 15 new (ACPI 2.0+), 0 none */
-	unsigned int nr_bad_tags; /* well-framed tags with bad contents (skipped) */
+	unsigned int
+		rsdp_tag; /* 14 old (ACPI 1.0), 15 new (ACPI 2.0+), 0 none */
+	unsigned int
+		nr_bad_tags; /* well-framed tags with bad contents (skipped) */
 	bool truncated_mmap, truncated_modules; /* more than MBI_MAX_* given */
 };
 

@@ -67,14 +67,15 @@ static bool cut_pieces(const struct mem_range *r, u64 hb, u64 hl, u64 *left,
 	return true;
 }
 
-int memrange_subtract(struct mem_range *map, unsigned int *nr,
-		      unsigned int cap, u64 base, u64 len)
+int memrange_subtract(struct mem_range *map, unsigned int *nr, unsigned int cap,
+		      u64 base, u64 len)
 {
 	unsigned int i, n = *nr, splits = 0;
 	u64 left, right_base, right;
 
 	for (i = 0; i < n; i++) {
-		if (cut_pieces(&map[i], base, len, &left, &right_base, &right) &&
+		if (cut_pieces(&map[i], base, len, &left, &right_base,
+			       &right) &&
 		    left && right)
 			splits++;
 	}
@@ -125,7 +126,8 @@ static unsigned int merge_same(struct mem_range *map, unsigned int nr)
 
 		for (unsigned int j = i + 1; j < nr && a->len; j++) {
 			struct mem_range *b = &map[j];
-			u64 off = b->base - a->base; /* sorted: b->base >= a->base */
+			u64 off = b->base -
+				  a->base; /* sorted: b->base >= a->base */
 			u64 end_off;
 
 			if (off > a->len)
@@ -155,7 +157,8 @@ static void cut_one(struct mem_range *map, unsigned int *nr, unsigned int cap,
 	if (left && right && *nr < cap) {
 		map[(*nr)++] = (struct mem_range){ right_base, right, r->type };
 	} else if (left && right) {
-		pr_warn("map full (%u), dropping part of [0x%lx+0x%lx) type %u\n",
+		pr_warn("map full (%u), dropping part of [0x%lx+0x%lx) type "
+			"%u\n",
 			cap, r->base, r->len, r->type);
 		if (right > left) {
 			r->base = right_base;
@@ -228,10 +231,11 @@ void memrange_normalise(struct mem_range *map, unsigned int *nr,
 }
 
 /* A range of avoid[] or of another type in map overlapping the block, or NULL. */
-static const struct mem_range *
-first_conflict(const struct mem_range *map, unsigned int nr, u32 type,
-	       const struct mem_range *avoid, unsigned int navoid, u64 base,
-	       u64 size)
+static const struct mem_range *first_conflict(const struct mem_range *map,
+					      unsigned int nr, u32 type,
+					      const struct mem_range *avoid,
+					      unsigned int navoid, u64 base,
+					      u64 size)
 {
 	unsigned int i;
 

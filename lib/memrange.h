@@ -56,9 +56,8 @@ void memrange_normalise(struct mem_range *map, unsigned int *nr,
  * of map with another type (so overlapping firmware entries are safe even
  * before normalising). Returns 0, -EINVAL (size 0, bad align) or -ENOMEM.
  */
-int __must_check memrange_find_top(const struct mem_range *map,
-				   unsigned int nr, u32 type, u64 size,
-				   u64 align, u64 limit,
+int __must_check memrange_find_top(const struct mem_range *map, unsigned int nr,
+				   u32 type, u64 size, u64 align, u64 limit,
 				   const struct mem_range *avoid,
 				   unsigned int navoid, u64 *out);
 

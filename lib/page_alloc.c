@@ -183,8 +183,8 @@ void page_free(struct page_pool *p, hpa_t hpa, u64 nr)
 
 bool page_pool_contains(const struct page_pool *p, hpa_t hpa, u64 len)
 {
-	return len && range_within(hpa, len, p->base,
-				   p->nr_pages << PAGE_SHIFT);
+	return len &&
+	       range_within(hpa, len, p->base, p->nr_pages << PAGE_SHIFT);
 }
 
 void *page_hva(const struct page_pool *p, hpa_t hpa)
@@ -212,7 +212,8 @@ void page_pool_print(const struct page_pool *p)
 {
 	u64 meta = meta_pages(p->nr_pages);
 
-	printk("HV: page pool [0x%lx-0x%lx) %lu MiB: %lu pages, %lu bitmap, %lu free, peak %lu used\n",
+	printk("HV: page pool [0x%lx-0x%lx) %lu MiB: %lu pages, %lu bitmap, "
+	       "%lu free, peak %lu used\n",
 	       p->base, p->base + (p->nr_pages << PAGE_SHIFT),
 	       (p->nr_pages << PAGE_SHIFT) >> 20, p->nr_pages, meta,
 	       page_pool_free_pages(p), READ_ONCE(p->peak_used));

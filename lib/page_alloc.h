@@ -12,12 +12,12 @@
 #include "lib/types.h"
 
 struct page_pool {
-	hpa_t base; /* page-aligned */
+	hpa_t base;   /* page-aligned */
 	u64 nr_pages; /* including the bitmap's own pages */
 	u8 *hva_base; /* where [base, base + nr_pages pages) is accessible */
-	u64 *bitmap; /* at hva_base: bit i set = page i used */
+	u64 *bitmap;  /* at hva_base: bit i set = page i used */
 	u64 nr_free;
-	u64 hint; /* no free page below this index (first-fit start) */
+	u64 hint;      /* no free page below this index (first-fit start) */
 	u64 peak_used; /* most pages handed out at once (bitmap excluded) */
 	struct spinlock lock; /* protects bitmap, nr_free, hint, peak_used */
 };

@@ -22,12 +22,17 @@ static char t_str[8];
 static const char *const t_enum_names[] = { "off", "trap", "sidecore", NULL };
 static const char *const t_flag_names[] = { "acpi", "pci", "vtd", NULL };
 static const struct cmdline_alias t_aliases[] = { { "com1", 0x3f8 },
-						   { "big", 5000 },
-						   { NULL, 0 } };
+						  { "big", 5000 },
+						  { NULL, 0 } };
 
 static const struct cmdline_opt topts[] = {
-	{ .key = "num", .type = CMDLINE_U64, .dst = &t_num, .min = 10,
-	  .max = 1000, .aliases = t_aliases, .help = "a number" },
+	{ .key = "num",
+	  .type = CMDLINE_U64,
+	  .dst = &t_num,
+	  .min = 10,
+	  .max = 1000,
+	  .aliases = t_aliases,
+	  .help = "a number" },
 	CMDLINE_OPT_SIZE("size", t_size, MiB(8), GiB(1), "a size"),
 	CMDLINE_OPT_BOOL("flag", t_bool, "a bool"),
 	CMDLINE_OPT_ENUM("mode", t_enum, t_enum_names, "an enum"),
@@ -80,11 +85,13 @@ static void test_u64(void **state)
 	assert_int_equal(t_num, 0x3f8);
 	assert_int_equal(parse("num=9"), 1);
 	assert_int_equal(t_num, 42);
-	assert_true(logged("HV: bad value '9' for option 'num': out of range [10, 1000]\n"));
+	assert_true(logged("HV: bad value '9' for option 'num': out of range "
+			   "[10, 1000]\n"));
 	assert_int_equal(parse("num=1001"), 1);
 	assert_int_equal(t_num, 42);
 	assert_int_equal(parse("num=12a"), 1);
-	assert_true(logged("HV: bad value '12a' for option 'num': not a number\n"));
+	assert_true(
+		logged("HV: bad value '12a' for option 'num': not a number\n"));
 	assert_int_equal(parse("num=-5"), 1);
 	assert_int_equal(parse("num=0x"), 1);
 	assert_int_equal(parse("num="), 1);
@@ -116,7 +123,8 @@ static void test_size(void **state)
 	assert_int_equal(t_size, MiB(16));
 	/* range, with sizes printed as sizes */
 	assert_int_equal(parse("size=4M"), 1);
-	assert_true(logged("HV: bad value '4M' for option 'size': out of range [8M, 1G]\n"));
+	assert_true(logged("HV: bad value '4M' for option 'size': out of range "
+			   "[8M, 1G]\n"));
 	assert_int_equal(t_size, MiB(64));
 	assert_int_equal(parse("size=2G"), 1);
 	assert_int_equal(parse("size=1073741825"), 1);
@@ -140,7 +148,7 @@ static void test_size(void **state)
 
 static void test_bool(void **state)
 {
-	static const char *const yes[] = { "flag", "flag=1", "flag=on",
+	static const char *const yes[] = { "flag",     "flag=1",    "flag=on",
 					   "flag=yes", "flag=true", "flag=ON" };
 	static const char *const no[] = { "flag=0", "flag=off", "flag=no",
 					  "flag=false", "flag=No" };
@@ -159,7 +167,8 @@ static void test_bool(void **state)
 	assert_false(t_bool);
 	assert_int_equal(parse("flag=onn"), 1);
 	assert_int_equal(parse("flag=o"), 1);
-	assert_true(logged("HV: bad value 'o' for option 'flag': expected 0/1, on/off, yes/no\n"));
+	assert_true(logged("HV: bad value 'o' for option 'flag': expected 0/1, "
+			   "on/off, yes/no\n"));
 	assert_int_equal(parse("flag="), 1);
 	assert_false(t_bool);
 }
@@ -174,7 +183,8 @@ static void test_enum(void **state)
 	assert_int_equal(parse("mode=Trap"), 0);
 	assert_int_equal(t_enum, 1);
 	assert_int_equal(parse("mode=sidecor"), 1);
-	assert_true(logged("HV: bad value 'sidecor' for option 'mode': expected one of: off trap sidecore\n"));
+	assert_true(logged("HV: bad value 'sidecor' for option 'mode': "
+			   "expected one of: off trap sidecore\n"));
 	assert_int_equal(t_enum, 1);
 	assert_int_equal(parse("mode=sidecores"), 1);
 	assert_int_equal(parse("mode=2"), 1);
@@ -197,11 +207,23 @@ static void test_bdf(void **state)
 		{ "dev=0:00:00.0", 0 },
 	};
 	static const char *const bad[] = {
-		"dev=00:20.0", "dev=00:00.8",   "dev=100:00.0", "dev=00:00",
-		"dev=00.0",    "dev=00:00.0.0", "dev=:00.0",    "dev=00:.0",
-		"dev=00:00.",  "dev=g0:00.0",   "dev=10000:00:00.0",
-		"dev=0:0:0:0.0", "dev=00:0x1.0", "dev=00:-1.0", "dev=00:00.10",
-		"dev",         "dev=",
+		"dev=00:20.0",
+		"dev=00:00.8",
+		"dev=100:00.0",
+		"dev=00:00",
+		"dev=00.0",
+		"dev=00:00.0.0",
+		"dev=:00.0",
+		"dev=00:.0",
+		"dev=00:00.",
+		"dev=g0:00.0",
+		"dev=10000:00:00.0",
+		"dev=0:0:0:0.0",
+		"dev=00:0x1.0",
+		"dev=00:-1.0",
+		"dev=00:00.10",
+		"dev",
+		"dev=",
 	};
 
 	(void)state;
@@ -217,7 +239,8 @@ static void test_bdf(void **state)
 		assert_false(t_bdf_set);
 	}
 	parse("dev=00:20.0");
-	assert_true(logged("HV: bad value '00:20.0' for option 'dev': expected [SSSS:]BB:DD.F"));
+	assert_true(logged("HV: bad value '00:20.0' for option 'dev': expected "
+			   "[SSSS:]BB:DD.F"));
 }
 
 static void test_string(void **state)
@@ -228,7 +251,8 @@ static void test_string(void **state)
 	assert_int_equal(parse("name=1234567"), 0); /* 7 chars fit in char[8] */
 	assert_string_equal(t_str, "1234567");
 	assert_int_equal(parse("name=12345678"), 1);
-	assert_true(logged("HV: bad value '12345678' for option 'name': too long (max 7 characters)\n"));
+	assert_true(logged("HV: bad value '12345678' for option 'name': too "
+			   "long (max 7 characters)\n"));
 	assert_string_equal(t_str, "dflt");
 	assert_int_equal(parse("name="), 0);
 	assert_string_equal(t_str, "");
@@ -248,7 +272,8 @@ static void test_s64(void **state)
 	assert_int_equal(parse("cpu=0x3f"), 0);
 	assert_int_equal(t_signed, 63);
 	assert_int_equal(parse("cpu=64"), 1);
-	assert_true(logged("HV: bad value '64' for option 'cpu': out of range [-1, 63]\n"));
+	assert_true(logged("HV: bad value '64' for option 'cpu': out of range "
+			   "[-1, 63]\n"));
 	assert_int_equal(parse("cpu=-2"), 1);
 	assert_int_equal(parse("cpu=-"), 1);
 	assert_int_equal(parse("cpu=--1"), 1);
@@ -275,7 +300,8 @@ static void test_flags(void **state)
 	assert_int_equal(t_flags, 3);
 	t_flags = 0;
 	assert_int_equal(parse("dump=acpi,usb"), 1);
-	assert_true(logged("HV: bad value 'acpi,usb' for option 'dump': expected one of: acpi pci vtd\n"));
+	assert_true(logged("HV: bad value 'acpi,usb' for option 'dump': "
+			   "expected one of: acpi pci vtd\n"));
 	assert_int_equal(t_flags, 0);
 }
 
@@ -297,10 +323,12 @@ static void test_splitting_and_unknown(void **state)
 	assert_true(logged("HV: unknown option 'foo' (ignored)\n"));
 	assert_true(logged("HV: unknown option 'bar' (ignored)\n"));
 	assert_true(logged("HV: unknown option '' (ignored)\n"));
-	assert_true(logged("HV: unknown option 'Num' (ignored)\n")); /* keys are case-sensitive */
+	assert_true(logged(
+		"HV: unknown option 'Num' (ignored)\n")); /* keys are case-sensitive */
 	assert_true(logged("HV: unknown option 'numx' (ignored)\n"));
 	/* mixed problems: each counted once, good options applied */
-	assert_int_equal(parse("num=5 size=64G flag=maybe mode=sidecore zzz"), 4);
+	assert_int_equal(parse("num=5 size=64G flag=maybe mode=sidecore zzz"),
+			 4);
 	assert_int_equal(t_num, 42);
 	assert_int_equal(t_size, MiB(64));
 	assert_false(t_bool);
@@ -342,7 +370,9 @@ static void test_overlong(void **state)
 static void test_print(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("num=com1 size=512M flag mode=sidecore dev=0001:00:1f.7 name=hi cpu=-1 dump=pci,vtd"), 0);
+	assert_int_equal(parse("num=com1 size=512M flag mode=sidecore "
+			       "dev=0001:00:1f.7 name=hi cpu=-1 dump=pci,vtd"),
+			 0);
 	cmdline_print(topts, NT);
 	assert_true(logged("HV: option num=com1\n"));
 	assert_true(logged("HV: option size=512M\n"));
@@ -389,7 +419,11 @@ static void test_hv_full_line(void **state)
 {
 	(void)state;
 	harness_log_clear();
-	assert_int_equal(hv_options_parse("console=com2 loglevel=3 sidecore=1 nic=00:02.0 panic=exit tsc=pit hv_mem=128M dump=acpi,pci"), 0);
+	assert_int_equal(
+		hv_options_parse(
+			"console=com2 loglevel=3 sidecore=1 nic=00:02.0 "
+			"panic=exit tsc=pit hv_mem=128M dump=acpi,pci"),
+		0);
 	assert_int_equal(hv_opts.console, 0x2f8);
 	assert_int_equal(hv_opts.loglevel, 3);
 	assert_int_equal(hv_opts.sidecore, 1);
@@ -411,7 +445,8 @@ static void test_hv_full_line(void **state)
 	assert_true(logged("HV: option dump=acpi,pci\n"));
 
 	/* a second parse starts from the defaults again */
-	assert_int_equal(hv_options_parse("console=0x2e8 sidecore=highest dump=pci"), 0);
+	assert_int_equal(
+		hv_options_parse("console=0x2e8 sidecore=highest dump=pci"), 0);
 	assert_int_equal(hv_opts.console, 0x2e8);
 	assert_int_equal(hv_opts.sidecore, -1);
 	assert_false(hv_opts.nic_set);
@@ -430,13 +465,23 @@ static void test_hv_bad_values_keep_defaults(void **state)
 {
 	(void)state;
 	harness_log_clear();
-	assert_int_equal(hv_options_parse("console=com5 loglevel=4 sidecore=x nic=00:20.0 panic=explode tsc=rtc hv_mem=4M dump=usb viommu=trap"), 9);
+	assert_int_equal(
+		hv_options_parse(
+			"console=com5 loglevel=4 sidecore=x nic=00:20.0 "
+			"panic=explode tsc=rtc hv_mem=4M dump=usb viommu=trap"),
+		9);
 	assert_memory_equal(&hv_opts, &hv_options_defaults, sizeof(hv_opts));
-	assert_true(logged("HV: bad value 'x' for option 'sidecore': not a number\n"));
-	assert_true(logged("HV: bad value '4M' for option 'hv_mem': out of range [8M, 1G]\n"));
-	assert_true(logged("HV: bad value 'explode' for option 'panic': expected one of: halt exit reboot\n"));
+	assert_true(logged(
+		"HV: bad value 'x' for option 'sidecore': not a number\n"));
+	assert_true(logged("HV: bad value '4M' for option 'hv_mem': out of "
+			   "range [8M, 1G]\n"));
+	assert_true(logged("HV: bad value 'explode' for option 'panic': "
+			   "expected one of: halt exit reboot\n"));
 	assert_true(logged("HV: unknown option 'viommu' (ignored)\n"));
-	assert_int_equal(hv_options_parse("hv_mem=2G hv_mem=1G sidecore=4096 loglevel=0"), 2);
+	assert_int_equal(
+		hv_options_parse(
+			"hv_mem=2G hv_mem=1G sidecore=4096 loglevel=0"),
+		2);
 	assert_int_equal(hv_opts.hv_mem, GiB(1));
 	assert_int_equal(hv_opts.sidecore, -1);
 	assert_int_equal(hv_opts.loglevel, 0);
@@ -450,8 +495,10 @@ static void test_hv_random(void **state)
 {
 	static const char *const bits[] = {
 		"console=", "loglevel=", "sidecore=", "nic=", "panic=", "tsc=",
-		"hv_mem=", "dump=", "com1", "0x", "-", "1", "9", "f", "G", "M",
-		":", ".", ",", " ", "=", "acpi", "exit", "\t", "x", "00:1f.7",
+		"hv_mem=",  "dump=",	 "com1",      "0x",   "-",	"1",
+		"9",	    "f",	 "G",	      "M",    ":",	".",
+		",",	    " ",	 "=",	      "acpi", "exit",	"\t",
+		"x",	    "00:1f.7",
 	};
 	char s[256];
 
@@ -474,7 +521,8 @@ static void test_hv_random(void **state)
 		assert_true(problems >= 0 && problems <= parts);
 		assert_true(hv_opts.loglevel <= 3);
 		assert_true(hv_opts.sidecore >= -1 && hv_opts.sidecore <= 4095);
-		assert_true(hv_opts.hv_mem >= MiB(8) && hv_opts.hv_mem <= GiB(1));
+		assert_true(hv_opts.hv_mem >= MiB(8) &&
+			    hv_opts.hv_mem <= GiB(1));
 		assert_true(hv_opts.console >= 1 && hv_opts.console <= 0xffff);
 		assert_true(hv_opts.panic <= PANIC_REBOOT);
 		assert_true(hv_opts.tsc <= TSC_CPUID);

@@ -31,8 +31,8 @@ static void mbb_init(struct mbb *b)
 }
 
 /* Append a tag: header with size 8 + plen (or size_override), payload, pad to 8. */
-static u32 mbb_tag_sized(struct mbb *b, u32 type, const void *payload,
-			 u32 plen, u32 size_field)
+static u32 mbb_tag_sized(struct mbb *b, u32 type, const void *payload, u32 plen,
+			 u32 size_field)
 {
 	u32 off = b->len;
 
@@ -385,7 +385,8 @@ static void test_unterminated_strings(void **state)
 	mbb_tag(&b, MB2_TAG_CMDLINE, "no-nul", 6);
 	mbb_tag(&b, MB2_TAG_BOOTLOADER_NAME, NULL, 0); /* no room for a NUL */
 	mbb_module(&b, 0x1000, 0x2000, "ok");
-	mbb_tag(&b, MB2_TAG_MODULE, "\0\0\0\0\0\0\0\0abc", 11); /* string unterminated */
+	mbb_tag(&b, MB2_TAG_MODULE, "\0\0\0\0\0\0\0\0abc",
+		11); /* string unterminated */
 	mbb_string(&b, MB2_TAG_BOOTLOADER_NAME, "GRUB");
 	m = mbb_finish(&b, true);
 	assert_int_equal(mbi_parse(MAGIC, m, PA, &info), -EBADMSG);
@@ -538,25 +539,30 @@ static void test_print_format(void **state)
 	harness_log_clear();
 	mbi_print(&info);
 	log = harness_log();
-	assert_non_null(strstr(log,
-		"HV: multiboot2 loader=\"GRUB 2.06\" cmdline=\"loglevel=3 sidecore=1\"\n"));
+	assert_non_null(strstr(log, "HV: multiboot2 loader=\"GRUB 2.06\" "
+				    "cmdline=\"loglevel=3 sidecore=1\"\n"));
 	assert_non_null(strstr(log, "HV: memory map (10 entries):\n"));
-	assert_non_null(strstr(log,
+	assert_non_null(strstr(
+		log,
 		"HV:   [0x0000000000000000-0x000000000009fbff] available\n"));
-	assert_non_null(strstr(log,
+	assert_non_null(strstr(
+		log,
 		"HV:   [0x000000000009fc00-0x000000000009ffff] reserved\n"));
 	assert_non_null(strstr(log, "] acpi-reclaimable\n"));
 	assert_non_null(strstr(log, "] acpi-nvs\n"));
-	assert_non_null(strstr(log,
+	assert_non_null(strstr(
+		log,
 		"HV:   [0x0000000100000000-0x0000000100000fff] bad-ram\n"));
 	assert_non_null(strstr(log, "] type 12\n"));
 	assert_non_null(strstr(log, "HV: usable memory: 1023 MiB\n"));
 	assert_non_null(strstr(log, "HV: modules: 2\n"));
-	assert_non_null(strstr(log,
-		"HV:   module 0 [0x200000-0x2a0123) 655651 bytes \"bzImage console=ttyS0\"\n"));
-	assert_non_null(strstr(log,
+	assert_non_null(strstr(log, "HV:   module 0 [0x200000-0x2a0123) 655651 "
+				    "bytes \"bzImage console=ttyS0\"\n"));
+	assert_non_null(strstr(
+		log,
 		"HV:   module 1 [0x400000-0x500000) 1048576 bytes \"\"\n"));
-	assert_non_null(strstr(log, "HV: ACPI RSDP copy: 36 bytes (new tag)\n"));
+	assert_non_null(
+		strstr(log, "HV: ACPI RSDP copy: 36 bytes (new tag)\n"));
 	free(m);
 }
 
@@ -603,7 +609,8 @@ static void test_random_corruption(void **state)
 		assert_true(info.loader_name[0] == '\0' ||
 			    in_buf(info.loader_name, m, mlen));
 		for (unsigned int i = 0; i < info.nr_modules; i++) {
-			assert_true(info.modules[i].start <= info.modules[i].end);
+			assert_true(info.modules[i].start <=
+				    info.modules[i].end);
 			assert_true(info.modules[i].string[0] == '\0' ||
 				    in_buf(info.modules[i].string, m, mlen));
 		}

@@ -26,10 +26,10 @@ static void expect_map(const struct mem_range *m, unsigned int n,
 	}
 }
 
-#define EXPECT(m, n, ...)                                                 \
-	do {                                                              \
-		const struct mem_range w_[] = { __VA_ARGS__ };            \
-		expect_map(m, n, w_, ARRAY_SIZE(w_));                     \
+#define EXPECT(m, n, ...)                                      \
+	do {                                                   \
+		const struct mem_range w_[] = { __VA_ARGS__ }; \
+		expect_map(m, n, w_, ARRAY_SIZE(w_));          \
 	} while (0)
 
 /* ---- subtract ---- */
@@ -87,7 +87,7 @@ static void test_subtract_top_of_space(void **state)
 {
 	struct mem_range m[4] = {
 		{ TOP - 0x10000, 0x11000, RS }, /* ends exactly at 2^64 */
-		{ 0, ~0ULL, AV },               /* everything but the last byte */
+		{ 0, ~0ULL, AV }, /* everything but the last byte */
 	};
 	unsigned int n = 2;
 
@@ -111,7 +111,7 @@ static void test_subtract_top_of_space(void **state)
 static void test_sort_stable(void **state)
 {
 	struct mem_range m[] = {
-		{ 30, 1, 1 }, { 10, 1, 1 }, { 20, 1, 7 }, { 10, 2, 2 },
+		{ 30, 1, 1 }, { 10, 1, 1 }, { 20, 1, 7 },    { 10, 2, 2 },
 		{ 0, 5, 3 },  { 20, 1, 8 }, { ~0ULL, 1, 4 },
 	};
 
@@ -127,23 +127,24 @@ static void test_normalise_firmware_map(void **state)
 	struct mem_range m[16] = {
 		{ 0x100000, 0x7ff00000, AV },
 		{ 0x0, 0x9fc00, AV },
-		{ 0x9f000, 0x1000, RS },       /* overlaps the end of low RAM */
+		{ 0x9f000, 0x1000, RS }, /* overlaps the end of low RAM */
 		{ 0xe0000, 0x20000, RS },
-		{ 0x80000000, 0x1000, AV },    /* adjacent to RAM: merged */
-		{ 0x200000, 0x0, RS },         /* empty: dropped */
-		{ 0x7f000000, 0x100000, MEMRANGE_ACPI },  /* inside RAM */
-		{ 0x7f080000, 0x1000, MEMRANGE_NVS },     /* inside the ACPI one */
-		{ 0xa0000, 0x40000, RS },      /* overlaps/adjacent other reserved */
+		{ 0x80000000, 0x1000, AV }, /* adjacent to RAM: merged */
+		{ 0x200000, 0x0, RS },	    /* empty: dropped */
+		{ 0x7f000000, 0x100000, MEMRANGE_ACPI }, /* inside RAM */
+		{ 0x7f080000, 0x1000, MEMRANGE_NVS }, /* inside the ACPI one */
+		{ 0xa0000, 0x40000, RS }, /* overlaps/adjacent other reserved */
 		{ 0x40000000, 0x2000, MEMRANGE_BAD },
-		{ 0x40001000, 0x2000, RS },    /* bad RAM beats reserved */
+		{ 0x40001000, 0x2000, RS }, /* bad RAM beats reserved */
 	};
 	unsigned int n = 11;
 
 	(void)state;
 	memrange_normalise(m, &n, 16);
 	EXPECT(m, n, { 0x0, 0x9f000, AV }, { 0x9f000, 0x61000, RS },
-	       { 0x100000, 0x3ff00000, AV }, { 0x40000000, 0x2000, MEMRANGE_BAD },
-	       { 0x40002000, 0x1000, RS }, { 0x40003000, 0x3effd000, AV },
+	       { 0x100000, 0x3ff00000, AV },
+	       { 0x40000000, 0x2000, MEMRANGE_BAD }, { 0x40002000, 0x1000, RS },
+	       { 0x40003000, 0x3effd000, AV },
 	       { 0x7f000000, 0x80000, MEMRANGE_ACPI },
 	       { 0x7f080000, 0x1000, MEMRANGE_NVS },
 	       { 0x7f081000, 0x7f000, MEMRANGE_ACPI },
@@ -158,9 +159,9 @@ static void test_normalise_unknown_types_and_top(void **state)
 {
 	struct mem_range m[8] = {
 		{ 0x1000, 0x3000, 12 },
-		{ 0x2000, 0x1000, 7 },           /* weaker unknown type inside 12 */
-		{ 0x0, 0x10000, RS },            /* unknown types beat reserved */
-		{ TOP, 0x2000, AV },             /* wraps: clamped to 2^64 */
+		{ 0x2000, 0x1000, 7 }, /* weaker unknown type inside 12 */
+		{ 0x0, 0x10000, RS },  /* unknown types beat reserved */
+		{ TOP, 0x2000, AV },   /* wraps: clamped to 2^64 */
 		{ 0x8000000000000000ULL, 0x8000000000000000ULL, AV },
 	};
 	unsigned int n = 5;
@@ -198,9 +199,12 @@ static void test_normalise_cap_never_exposes(void **state)
 	/* no reserved byte became available, and the reserved ranges survive */
 	for (unsigned int i = 0; i < n; i++)
 		if (m[i].type == AV) {
-			assert_false(ranges_overlap(m[i].base, m[i].len, 0x10000, 0x1000));
-			assert_false(ranges_overlap(m[i].base, m[i].len, 0x80000, 0x1000));
-			assert_false(ranges_overlap(m[i].base, m[i].len, 0x90000, 0x1000));
+			assert_false(ranges_overlap(m[i].base, m[i].len,
+						    0x10000, 0x1000));
+			assert_false(ranges_overlap(m[i].base, m[i].len,
+						    0x80000, 0x1000));
+			assert_false(ranges_overlap(m[i].base, m[i].len,
+						    0x90000, 0x1000));
 		}
 	assert_true(memrange_contains(m, n, RS, 0x10000, 0x1000));
 	assert_true(memrange_contains(m, n, RS, 0x80000, 0x1000));
@@ -226,43 +230,56 @@ static void test_find_top_basic(void **state)
 	u64 out = 0;
 
 	(void)state;
-	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(64), MiB(2),
-					   GiB(4), &hv, 1, &out), 0);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(64), MiB(2), GiB(4),
+					   &hv, 1, &out),
+			 0);
 	assert_int_equal(out, 0x3be00000); /* 2M-aligned, ends <= 0x3ffe0000 */
-	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x1000,
-					   GiB(4), NULL, 0, &out), 0);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x1000, GiB(4),
+					   NULL, 0, &out),
+			 0);
 	assert_int_equal(out, 0x3ffdf000);
 	/* limit */
 	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(1), MiB(1),
-					   MiB(16) + 1, NULL, 0, &out), 0);
+					   MiB(16) + 1, NULL, 0, &out),
+			 0);
 	assert_int_equal(out, MiB(15));
 	/* avoid ranges push it down; the 16-byte one costs a whole 2M slot */
 	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(2), MiB(2), GiB(4),
-					   mods, 2, &out), 0);
+					   mods, 2, &out),
+			 0);
 	assert_int_equal(out, 0x3fa00000);
-	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(12), MiB(2),
-					   GiB(4), mods, 2, &out), 0);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(12), MiB(2), GiB(4),
+					   mods, 2, &out),
+			 0);
 	assert_int_equal(out, 0x3f000000 - MiB(12));
 	/* falls back to low memory when high RAM is excluded */
-	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x10000, 0x1000,
-					   GiB(4), &(struct mem_range){ 0x100000, 0x3fee0000, 0 },
-					   1, &out), 0);
+	assert_int_equal(memrange_find_top(
+				 qmap, 6, AV, 0x10000, 0x1000, GiB(4),
+				 &(struct mem_range){ 0x100000, 0x3fee0000, 0 },
+				 1, &out),
+			 0);
 	assert_int_equal(out, 0x8f000);
 	/* too big, nothing under the limit, bad arguments */
 	assert_int_equal(memrange_find_top(qmap, 6, AV, GiB(1), 0x1000, GiB(4),
-					   NULL, 0, &out), -ENOMEM);
+					   NULL, 0, &out),
+			 -ENOMEM);
 	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x1000, 0xfff,
-					   NULL, 0, &out), -ENOMEM);
+					   NULL, 0, &out),
+			 -ENOMEM);
 	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x1000, 0x1000,
-					   NULL, 0, &out), 0);
+					   NULL, 0, &out),
+			 0);
 	assert_int_equal(out, 0);
-	assert_int_equal(memrange_find_top(qmap, 6, AV, 0, 0x1000, GiB(4),
-					   NULL, 0, &out), -EINVAL);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, 0, 0x1000, GiB(4), NULL,
+					   0, &out),
+			 -EINVAL);
 	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x3000, GiB(4),
-					   NULL, 0, &out), -EINVAL);
+					   NULL, 0, &out),
+			 -EINVAL);
 	/* align 0 means 1 */
-	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x123, 0, 0x9fc01,
-					   NULL, 0, &out), 0);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x123, 0, 0x9fc01, NULL,
+					   0, &out),
+			 0);
 	assert_int_equal(out, 0x9fc00 - 0x123);
 }
 
@@ -277,10 +294,12 @@ static void test_find_top_overlapping_types(void **state)
 
 	(void)state;
 	assert_int_equal(memrange_find_top(m, 2, AV, 0x4000, 0x1000, ~0ULL,
-					   NULL, 0, &out), 0);
+					   NULL, 0, &out),
+			 0);
 	assert_int_equal(out, 0xfc000);
 	assert_int_equal(memrange_find_top(m, 2, AV, 0x8000, 0x1000, ~0ULL,
-					   NULL, 0, &out), 0);
+					   NULL, 0, &out),
+			 0);
 	assert_int_equal(out, 0xf0000);
 }
 
@@ -291,22 +310,23 @@ static void test_find_top_at_2_64(void **state)
 
 	(void)state;
 	assert_int_equal(memrange_find_top(m, 1, AV, MiB(2), MiB(2), ~0ULL,
-					   NULL, 0, &out), 0);
+					   NULL, 0, &out),
+			 0);
 	assert_int_equal(out, (0ULL - MiB(4)) + 0); /* [2^64-4M, 2^64-2M) */
 	assert_int_equal(memrange_find_top(m, 1, AV, 0x1000, 0x1000, ~0ULL,
-					   NULL, 0, &out), 0);
-	assert_int_equal(out, TOP - 0x1000); /* the last page would need limit 2^64 */
+					   NULL, 0, &out),
+			 0);
+	assert_int_equal(
+		out, TOP - 0x1000); /* the last page would need limit 2^64 */
 }
 
 static void test_contains(void **state)
 {
 	const struct mem_range m[] = {
-		{ 0x1000, 0x1000, AV },
-		{ 0x2000, 0x1000, AV }, /* adjacent */
+		{ 0x1000, 0x1000, AV }, { 0x2000, 0x1000, AV }, /* adjacent */
 		{ 0x2800, 0x2000, AV }, /* overlapping */
 		{ 0x6000, 0x1000, AV }, /* after a gap */
-		{ 0x5000, 0x1000, RS },
-		{ TOP, 0x1000, AV },
+		{ 0x5000, 0x1000, RS }, { TOP, 0x1000, AV },
 	};
 
 	(void)state;
@@ -348,8 +368,7 @@ static bool stronger(u32 a, u32 b)
 }
 
 /* paint[x] = strongest type covering byte origin + x (NONE if none) */
-static void paint(const struct mem_range *m, unsigned int n, u64 origin,
-		  u32 *p)
+static void paint(const struct mem_range *m, unsigned int n, u64 origin, u32 *p)
 {
 	memset(p, 0, U * sizeof(*p));
 	for (unsigned int i = 0; i < n; i++)
@@ -364,8 +383,9 @@ static void paint(const struct mem_range *m, unsigned int n, u64 origin,
 
 static void random_map(struct mem_range *m, unsigned int n, u64 origin)
 {
-	static const u32 types[] = { AV, AV, AV, RS, MEMRANGE_ACPI,
-				     MEMRANGE_NVS, MEMRANGE_BAD, 9 };
+	static const u32 types[] = {
+		AV, AV, AV, RS, MEMRANGE_ACPI, MEMRANGE_NVS, MEMRANGE_BAD, 9
+	};
 
 	for (unsigned int i = 0; i < n; i++) {
 		u64 b = (u64)(rand() % U), l = (u64)(rand() % 20);
@@ -390,7 +410,8 @@ static void test_random_normalise_subtract(void **state)
 		u32 want[U], got[U];
 
 		if (iter % 5 == 0)
-			cap = n + (unsigned int)rand() % 3; /* tight: forces drops */
+			cap = n + (unsigned int)rand() %
+					  3; /* tight: forces drops */
 		random_map(m, n, origin);
 		memcpy(orig, m, sizeof(m));
 		paint(m, n, origin, want);
@@ -401,7 +422,8 @@ static void test_random_normalise_subtract(void **state)
 			assert_true(m[i].len > 0);
 			if (i + 1 < n) {
 				/* sorted, disjoint, same types never touch */
-				assert_true(m[i + 1].base - m[i].base >= m[i].len);
+				assert_true(m[i + 1].base - m[i].base >=
+					    m[i].len);
 				if (m[i + 1].base - m[i].base == m[i].len)
 					assert_true(m[i].type != m[i + 1].type);
 			}
@@ -410,7 +432,8 @@ static void test_random_normalise_subtract(void **state)
 			if (cap == 40)
 				assert_int_equal(got[i], want[i]);
 			else /* drops only ever make holes */
-				assert_true(got[i] == want[i] || got[i] == NONE);
+				assert_true(got[i] == want[i] ||
+					    got[i] == NONE);
 		}
 
 		/* subtract a random hole from the normalised map */
@@ -418,11 +441,14 @@ static void test_random_normalise_subtract(void **state)
 			u64 hb = (u64)(rand() % U), hl = (u64)(rand() % 30);
 			unsigned int before = n;
 
-			if (memrange_subtract(m, &n, 40, origin + hb, hl) == 0) {
+			if (memrange_subtract(m, &n, 40, origin + hb, hl) ==
+			    0) {
 				paint(m, n, origin, got);
 				for (i = 0; i < U; i++)
 					assert_int_equal(got[i],
-						 i >= hb && i < hb + hl ? NONE : want[i]);
+							 i >= hb && i < hb + hl
+								 ? NONE
+								 : want[i]);
 			} else {
 				assert_int_equal(n, before);
 			}
@@ -473,7 +499,8 @@ static void test_random_find_top(void **state)
 						     m[k].len);
 			want = a;
 		}
-		rc = memrange_find_top(m, n, AV, size, align, limit, av, na, &out);
+		rc = memrange_find_top(m, n, AV, size, align, limit, av, na,
+				       &out);
 		if (found) {
 			assert_int_equal(rc, 0);
 			assert_int_equal(out, want);
@@ -499,7 +526,8 @@ static void test_random_contains(void **state)
 			bool cov = false;
 
 			for (unsigned int k = 0; k < n && !cov; k++)
-				cov = m[k].type == AV && origin + x >= m[k].base &&
+				cov = m[k].type == AV &&
+				      origin + x >= m[k].base &&
 				      origin + x - m[k].base < m[k].len;
 			want = cov;
 		}
@@ -507,7 +535,8 @@ static void test_random_contains(void **state)
 			want = false; /* would wrap past 2^64 */
 		else if (b + l > U)
 			continue;
-		assert_int_equal(memrange_contains(m, n, AV, origin + b, l), want);
+		assert_int_equal(memrange_contains(m, n, AV, origin + b, l),
+				 want);
 	}
 }
 
