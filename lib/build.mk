@@ -1,1 +1,2 @@
 hv-objs += lib/string.o lib/printf.o lib/log.o lib/errno.o
+hv-objs += lib/memrange.o lib/page_alloc.o
