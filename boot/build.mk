@@ -1,1 +1,3 @@
 hv-objs +=
+hv-objs += boot/mbi.o
+hv-objs += boot/cmdline.o
