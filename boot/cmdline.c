@@ -521,6 +521,7 @@ void cmdline_print_help(const struct cmdline_opt *opts, unsigned int nr)
 		.console = 0x3f8, .loglevel = 2, .sidecore = -1, .nic_bdf = 0, \
 		.nic_set = false, .panic = PANIC_HALT, .tsc = TSC_AUTO,        \
 		.hv_mem = MiB(64), .dump_acpi = false, .dump_pci = false,      \
+		.test_panic = false,                                           \
 	}
 
 const struct hv_options hv_options_defaults = HV_OPTIONS_DEFAULTS;
@@ -577,6 +578,9 @@ static const struct cmdline_opt hv_option_table[] = {
 			 "hypervisor page pool size, 8M..1G (64M)"),
 	CMDLINE_OPT_FLAGS("dump", hv_dump_mask, dump_names,
 			  "print tables at boot: acpi,pci"),
+	CMDLINE_OPT_BOOL(
+		"test_panic", hv_opts.test_panic,
+		"panic on purpose once booted (exercises the panic path)"),
 };
 
 int hv_options_parse(const char *cmdline)

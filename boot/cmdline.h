@@ -134,6 +134,7 @@ struct hv_options {
 	enum tsc_source tsc;	  /* tsc=auto|hpet|pit|cpuid */
 	u64 hv_mem;		  /* hypervisor page pool size, 8M..1G */
 	bool dump_acpi, dump_pci; /* dump=acpi,pci */
+	bool test_panic; /* test_panic=1: panic on purpose once booted (tests) */
 };
 
 extern struct hv_options hv_opts;

@@ -410,6 +410,7 @@ static void test_hv_defaults(void **state)
 	assert_int_equal(hv_opts.hv_mem, MiB(64));
 	assert_false(hv_opts.dump_acpi);
 	assert_false(hv_opts.dump_pci);
+	assert_false(hv_opts.test_panic);
 	assert_memory_equal(&hv_opts, &hv_options_defaults, sizeof(hv_opts));
 	assert_int_equal(hv_options_parse(NULL), 0);
 	assert_memory_equal(&hv_opts, &hv_options_defaults, sizeof(hv_opts));
@@ -443,6 +444,10 @@ static void test_hv_full_line(void **state)
 	assert_true(logged("HV: option tsc=pit\n"));
 	assert_true(logged("HV: option hv_mem=128M\n"));
 	assert_true(logged("HV: option dump=acpi,pci\n"));
+	assert_true(logged("HV: option test_panic=off\n"));
+	assert_int_equal(hv_options_parse("panic=exit test_panic=1"), 0);
+	assert_true(hv_opts.test_panic);
+	assert_int_equal(hv_opts.panic, PANIC_EXIT);
 
 	/* a second parse starts from the defaults again */
 	assert_int_equal(
