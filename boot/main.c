@@ -5,28 +5,45 @@
  * feature ends in "FATAL:", bad firmware input in a warning and a fallback.
  * The BSP becomes the guest CPU; the sidecore CPU polls in smp.c.
  */
+#include "boot/cmdline.h"
 #include "boot/console.h"
 #include "boot/exception.h"
 #include "boot/gdt.h"
 #include "boot/mbi.h"
 #include "boot/mm.h"
+#include "boot/multiboot2.h"
+#include "boot/paging.h"
 #include "boot/percpu.h"
 #include "boot/smp.h"
 #include "boot/version.h"
 #include "boot/x86.h"
+#include "drivers/acpi.h"
 #include "drivers/lapic.h"
+#include "drivers/pci.h"
 #include "drivers/tsc.h"
 #include "drivers/uart.h"
+#include "drivers/vtd.h"
 #include "lib/bitops.h"
 #include "lib/errno.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
+#include "vmm/cpu_caps.h"
+#include "vmm/svm_caps.h"
+#include "vmm/vmx_caps.h"
 
 void __noreturn boot_main(u32 magic, u64 mbi_pa);
 
 extern u8 boot_stack_top[];
 
+/* What boot found; too big for the stack, and kept for the later stages. */
 static struct mbi_info mbi;
+static struct acpi_info acpi;
+static struct pci_bus_info pci;
+static struct pci_ecam pci_ecam;
+static struct pci_cf8 pci_cf8;
+static struct vtd_unit vtd_units[ACPI_DMAR_MAX_DRHD];
+static unsigned int nr_vtd_units;
+static const struct pci_dev *nic;
 static u8 bsp_ist[IST_COUNT][IST_STACK_SIZE] __aligned(16);
 
 /* Per-CPU block, GDT/TSS and IDT for the BSP (APs do the same in smp.c). */
@@ -49,6 +66,7 @@ static void bsp_cpu_init(void)
 	nr_cpus = 1;
 }
 
+/* Multiboot2 information and the command line; the console may move. */
 static void boot_info(u32 magic, u64 mbi_pa)
 {
 	int err = mbi_parse(magic, (const void *)(uintptr_t)mbi_pa, mbi_pa, &mbi);
@@ -56,8 +74,134 @@ static void boot_info(u32 magic, u64 mbi_pa)
 	if (err == -EINVAL)
 		hv_fatal("not started by a multiboot2 loader (magic %#x)", magic);
 	if (err)
-		pr_warn("HV: multiboot2 information is damaged (%s); using what was readable\n",
-			errno_name(err));
+		printk("HV: multiboot2 information is damaged (%s); using what was readable\n",
+		       errno_name(err));
+	hv_options_parse(mbi.cmdline);
+	if (hv_opts.console != UART_COM1)
+		console_init((u16)hv_opts.console);
+	log_set_level((enum log_level)hv_opts.loglevel);
+	console_set_panic_action((enum console_panic_action)hv_opts.panic);
+	mbi_print(&mbi);
+	hv_options_print();
+}
+
+/* The page pool, and uncached mappings for everything that is not RAM. */
+static void memory_init(void)
+{
+	static struct mem_range ram[MBI_MAX_MMAP];
+	unsigned int nr = 0;
+
+	if (!mbi.nr_mmap)
+		hv_fatal("the boot loader gave no memory map");
+	if (mm_init(&mbi, hv_opts.hv_mem))
+		hv_fatal("no room for a %llu MiB page pool below 4 GiB (hv_mem=)",
+			 (unsigned long long)(hv_opts.hv_mem >> 20));
+	for (unsigned int i = 0; i < mbi.nr_mmap; i++)
+		if (mbi.mmap[i].type == MB2_MMAP_AVAILABLE ||
+		    mbi.mmap[i].type == MB2_MMAP_ACPI_RECLAIMABLE ||
+		    mbi.mmap[i].type == MB2_MMAP_NVS)
+			ram[nr++] = (struct mem_range){ mbi.mmap[i].base,
+							mbi.mmap[i].len,
+							mbi.mmap[i].type };
+	paging_mark_mmio(ram, nr);
+	mm_print();
+}
+
+static void firmware_init(void)
+{
+	int err = acpi_init(&acpi_mem_identity, mbi.rsdp, &acpi);
+
+	if (err)
+		printk("ACPI: unusable (%s): one CPU, no PCI ECAM, no IOMMU\n",
+		       errno_name(err));
+	acpi_print(&acpi);
+}
+
+static void timers_init(void)
+{
+	static const enum tsc_calib_source src[] = {
+		[TSC_AUTO] = TSC_CALIB_AUTO, [TSC_HPET] = TSC_CALIB_HPET,
+		[TSC_PIT] = TSC_CALIB_PIT, [TSC_CPUID] = TSC_CALIB_CPUID,
+	};
+	hpa_t hpet = acpi.hpet.present ? acpi.hpet.base : 0;
+
+	if (tsc_calibrate(src[hv_opts.tsc], hpet))
+		printk("HV: TSC not calibrated; delays are approximate\n");
+	lapic_init();
+	cpus[0].apic_id = lapic_id();
+}
+
+static void pci_init(void)
+{
+	const struct pci_cfg_ops *ops = &pci_cf8.ops;
+
+	pci_cf8_ops_init(&pci_cf8);
+	for (unsigned int i = 0; i < acpi.mcfg.nr_ecam; i++) {
+		const struct acpi_ecam *e = &acpi.mcfg.ecam[i];
+
+		if (e->segment == 0 &&
+		    !pci_ecam_ops_init(&pci_ecam, e->base, e->start_bus,
+				       e->end_bus)) {
+			ops = &pci_ecam.ops;
+			break;
+		}
+	}
+	if (pci_enumerate(ops, 0, &pci))
+		printk("PCI: enumeration failed\n");
+	pci_print(&pci);
+	if (hv_opts.dump_pci)
+		pci_dump_config(ops, &pci);
+	nic = pci_choose_nic(&pci, hv_opts.nic_set, hv_opts.nic_bdf);
+	pci_print_nic(nic);
+}
+
+static void iommu_init(void)
+{
+	for (unsigned int i = 0; i < acpi.dmar.nr_drhd; i++) {
+		const struct acpi_drhd *d = &acpi.dmar.drhd[i];
+		struct vtd_unit *u = &vtd_units[nr_vtd_units];
+		u64 size = PAGE_SIZE << d->size;
+
+		if (vtd_probe_sized(d->base, size, u)) {
+			printk("VTD: drhd %u base=%#llx unusable; ignored\n", i,
+			       (unsigned long long)d->base);
+			continue;
+		}
+		vtd_print(u, nr_vtd_units++);
+	}
+	if (!nr_vtd_units)
+		printk("HV: no physical IOMMU: guest DMA will be unprotected\n");
+}
+
+static void virt_caps_init(void)
+{
+	static struct vmx_caps vmx;
+	static struct svm_caps svm;
+	enum cpu_vendor v = cpu_vendor();
+
+	printk("HV: cpu vendor %s\n", cpu_vendor_name(v));
+	if (v == CPU_INTEL && !vmx_caps_read(&vmx))
+		vmx_caps_print(&vmx);
+	else if (v == CPU_AMD && !svm_caps_read(&svm))
+		svm_caps_print(&svm);
+	else
+		printk("HV: no usable hardware virtualization (VMX or SVM)\n");
+}
+
+static void cpus_init(void)
+{
+	static struct smp_cpu_desc descs[ACPI_MAX_CPUS];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < acpi.madt.nr_cpus && n < ACPI_MAX_CPUS; i++)
+		descs[n++] = (struct smp_cpu_desc){
+			.apic_id = acpi.madt.cpus[i].apic_id,
+			.enabled = acpi_cpu_enabled(&acpi.madt.cpus[i]),
+		};
+	if (!acpi.madt.present)
+		printk("HV: no MADT: running on the boot CPU only\n");
+	smp_init(descs, n, cpus[0].apic_id, hv_opts.sidecore);
+	smp_check_heartbeat(20);
 }
 
 void boot_main(u32 magic, u64 mbi_pa)
@@ -66,26 +210,17 @@ void boot_main(u32 magic, u64 mbi_pa)
 	bsp_cpu_init();
 	printk("\nSidevisor %s starting\n", SIDEVISOR_VERSION);
 
-	boot_info(magic, mbi_pa);
-	mbi_print(&mbi);
-	if (!mbi.nr_mmap)
-		hv_fatal("the boot loader gave no memory map");
-	if (mm_init(&mbi, MiB(64)))
-		hv_fatal("no room for the hypervisor's page pool below 4 GiB");
-	mm_print();
+	boot_info(magic, mbi_pa); /* multiboot2 info, command line */
+	memory_init();            /* page pool, MMIO uncached */
+	firmware_init();          /* ACPI: MADT, FADT, MCFG, HPET, DMAR */
+	timers_init();            /* TSC calibration, LAPIC */
+	pci_init();               /* all buses, the NIC */
+	iommu_init();             /* physical VT-d units */
+	virt_caps_init();         /* VMX or SVM capabilities */
+	cpus_init();              /* APs: sidecore online, others parked */
 
-	if (tsc_calibrate(TSC_CALIB_AUTO, 0))
-		pr_warn("HV: delays are approximate\n");
-	lapic_init();
-	cpus[0].apic_id = lapic_id();
-
-	{
-		struct smp_cpu_desc d[2] = { { 0, true }, { 1, true } };
-
-		smp_init(d, 2, cpus[0].apic_id, -1);
-	}
-	smp_check_heartbeat(20);
-
+	if (hv_opts.test_panic)
+		panic("test_panic=1 on the command line: deliberate panic");
 	printk("HV: ready\n");
 	cpu_halt_forever();
 }
