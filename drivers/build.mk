@@ -1,3 +1,4 @@
 hv-objs +=
 hv-objs += drivers/vtd.o
 hv-objs += drivers/pci.o drivers/pci_cfg.o drivers/pci_dump.o
+hv-objs += drivers/acpi.o drivers/acpi_parse.o drivers/acpi_dmar.o
