@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * boot/mbi.c: multiboot2 information parsing from synthetic structures
- * (built here tag by tag) and from a real one captured from GRUB 2.06 on
- * QEMU q35 (tests/data/mbi/). Every structure is handed over in a heap
+ * (built here tag by tag) and from real ones captured from GRUB 2.06 on
+ * QEMU q35 and pc (tests/data/mbi/). Every structure is handed over in a heap
  * buffer of exactly total_size bytes, so ASan flags any read past it.
  */
 #include "tests/unit/harness.h"
@@ -630,6 +630,135 @@ static void test_random_corruption(void **state)
 	free(good);
 }
 
+/* ---- real structures captured from GRUB on QEMU (capture.sh) ---- */
+
+static void *load_blob(const char *name, size_t *len)
+{
+	void *raw = harness_load_file(name, len);
+	void *m = malloc(*len); /* exactly sized, for ASan */
+
+	assert_non_null(m);
+	memcpy(m, raw, *len);
+	free(raw);
+	return m;
+}
+
+static void check_grub_common(const struct mbi_info *info, const void *m,
+			      size_t len)
+{
+	const u8 *rsdp = info->rsdp;
+	u8 sum = 0;
+
+	assert_int_equal(info->mbi_size, len);
+	assert_int_equal(info->mbi_pa, 0x1002e0);
+	assert_int_equal(info->nr_bad_tags, 0);
+	assert_string_equal(info->loader_name, "GRUB 2.06-13+deb12u2");
+	assert_string_equal(info->cmdline,
+			    "loglevel=3 sidecore=1 nic=00:02.0 hv_mem=64M");
+	assert_int_equal(info->nr_modules, 2);
+	assert_int_equal(info->modules[0].end - info->modules[0].start, 70000);
+	assert_string_equal(info->modules[0].string, "console=ttyS0 quiet");
+	assert_int_equal(info->modules[1].end - info->modules[1].start, 12345);
+	assert_string_equal(info->modules[1].string, "");
+	assert_true(info->modules[1].start >= info->modules[0].end);
+	/* SeaBIOS: ACPI 1.0 RSDP, so only the old tag, checksum intact */
+	assert_int_equal(info->rsdp_tag, MB2_TAG_ACPI_OLD);
+	assert_int_equal(info->rsdp_len, 20);
+	assert_true(in_buf(rsdp, m, len));
+	assert_memory_equal(rsdp, "RSD PTR ", 8);
+	for (int i = 0; i < 20; i++)
+		sum = (u8)(sum + rsdp[i]);
+	assert_int_equal(sum, 0);
+	/* low memory as SeaBIOS reports it */
+	assert_int_equal(info->mmap[0].base, 0);
+	assert_int_equal(info->mmap[0].len, 0x9fc00);
+	assert_int_equal(info->mmap[0].type, MB2_MMAP_AVAILABLE);
+	assert_int_equal(info->mmap[1].base, 0x9fc00);
+	assert_int_equal(info->mmap[1].type, MB2_MMAP_RESERVED);
+	assert_int_equal(info->mmap[3].base, 0x100000);
+	assert_int_equal(info->mmap[3].type, MB2_MMAP_AVAILABLE);
+	/* modules sit in available RAM above 1 MiB */
+	for (unsigned int i = 0; i < info->nr_modules; i++)
+		assert_true(info->modules[i].start >= info->mmap[3].base &&
+			    info->modules[i].end - info->mmap[3].base <=
+				    info->mmap[3].len);
+}
+
+static void test_grub_qemu_q35(void **state)
+{
+	struct mbi_info info;
+	size_t len;
+	void *m = load_blob("mbi/qemu-q35.bin", &len);
+	const char *log;
+
+	(void)state;
+	assert_int_equal(mbi_parse(MAGIC, m, 0x1002e0, &info), 0);
+	check_grub_common(&info, m, len);
+	/* 1 GiB guest: RAM up to 0x3ffdf000, then SeaBIOS's tables */
+	assert_int_equal(info.nr_mmap, 9);
+	assert_int_equal(info.mmap[3].base + info.mmap[3].len, 0x3ffdf000);
+	assert_int_equal(mbi_usable_bytes(&info), 0x9fc00 + 0x3fedf000);
+	harness_log_clear();
+	mbi_print(&info);
+	log = harness_log();
+	assert_non_null(strstr(
+		log,
+		"HV: multiboot2 loader=\"GRUB 2.06-13+deb12u2\" "
+		"cmdline=\"loglevel=3 sidecore=1 nic=00:02.0 hv_mem=64M\"\n"));
+	assert_non_null(strstr(
+		log,
+		"HV:   [0x0000000000000000-0x000000000009fbff] available\n"));
+	assert_non_null(strstr(
+		log,
+		"HV:   [0x0000000000100000-0x000000003ffdefff] available\n"));
+	assert_non_null(strstr(
+		log,
+		"HV:   [0x00000000b0000000-0x00000000bfffffff] reserved\n"));
+	assert_non_null(strstr(log, "HV: usable memory: 1023 MiB\n"));
+	assert_non_null(strstr(
+		log,
+		"HV:   [0x000000fd00000000-0x000000ffffffffff] reserved\n"));
+	assert_non_null(strstr(log, "HV: modules: 2\n"));
+	assert_non_null(strstr(log, " 70000 bytes \"console=ttyS0 quiet\"\n"));
+	assert_non_null(
+		strstr(log, "HV: ACPI RSDP copy: 20 bytes (old tag)\n"));
+	free(m);
+}
+
+static void test_grub_qemu_pc(void **state)
+{
+	struct mbi_info info;
+	size_t len;
+	void *m = load_blob("mbi/qemu-pc.bin", &len);
+
+	(void)state;
+	assert_int_equal(mbi_parse(MAGIC, m, 0x1002e0, &info), 0);
+	check_grub_common(&info, m, len);
+	assert_int_equal(info.nr_mmap, 7);
+	assert_int_equal(info.mmap[3].base + info.mmap[3].len, 0xffe0000);
+	free(m);
+}
+
+/* Every truncation of a real structure parses without reading past it. */
+static void test_grub_truncated(void **state)
+{
+	size_t len;
+	u8 *full = load_blob("mbi/qemu-q35.bin", &len);
+
+	(void)state;
+	for (u32 cut = 16; cut < len; cut++) {
+		struct mbi_info info;
+		u8 *m = malloc(cut);
+
+		memcpy(m, full, cut);
+		memcpy(m, &cut, 4);
+		assert_int_equal(mbi_parse(MAGIC, m, 0x1002e0, &info),
+				 -EBADMSG);
+		free(m);
+	}
+	free(full);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +779,9 @@ int main(void)
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_print_format),
 		cmocka_unit_test(test_random_corruption),
+		cmocka_unit_test(test_grub_qemu_q35),
+		cmocka_unit_test(test_grub_qemu_pc),
+		cmocka_unit_test(test_grub_truncated),
 	};
 	return HARNESS_RUN(tests);
 }
