@@ -345,6 +345,52 @@ static void test_contains(void **state)
 	assert_int_equal(memrange_total(m, 6, AV), 0x6000);
 }
 
+/* The boot flow on the map GRUB reported on QEMU q35 (tests/data/mbi). */
+static void test_boot_flow_qemu_q35(void **state)
+{
+	struct mem_range m[16] = {
+		{ 0x0, 0x9fc00, AV },
+		{ 0x9fc00, 0x400, RS },
+		{ 0xf0000, 0x10000, RS },
+		{ 0x100000, 0x3fedf000, AV },
+		{ 0x3ffdf000, 0x21000, RS },
+		{ 0xb0000000, 0x10000000, RS },
+		{ 0xfed1c000, 0x4000, RS },
+		{ 0xfffc0000, 0x40000, RS },
+		{ 0xfd00000000ULL, 0x300000000ULL, RS },
+	};
+	const struct mem_range avoid[] = {
+		{ 0, MiB(1), 0 },	  /* real-mode area, AP trampoline */
+		{ 0x200000, 0x80000, 0 }, /* hypervisor image */
+		{ 0x1002e0, 0x358, 0 },	  /* the multiboot2 structure */
+		{ 0x101000, 0x11170, 0 }, /* modules */
+		{ 0x113000, 0x3039, 0 },
+	};
+	unsigned int n = 9;
+	u64 pool;
+
+	(void)state;
+	memrange_normalise(m, &n, 16);
+	assert_int_equal(n, 9);
+	assert_int_equal(memrange_find_top(m, n, AV, MiB(64), MiB(2), GiB(4),
+					   avoid, ARRAY_SIZE(avoid), &pool),
+			 0);
+	assert_int_equal(pool, 0x3be00000);
+	assert_true(memrange_contains(m, n, AV, pool, MiB(64)));
+	/* carve it out of what the guest will see as RAM */
+	assert_int_equal(memrange_subtract(m, &n, 16, pool, MiB(64)), 0);
+	assert_false(memrange_contains(m, n, AV, pool, 0x1000));
+	assert_true(memrange_contains(m, n, AV, 0x100000, pool - 0x100000));
+	assert_true(memrange_contains(m, n, AV, pool + MiB(64),
+				      0x3ffdf000 - pool - MiB(64)));
+	assert_int_equal(memrange_total(m, n, AV),
+			 0x9fc00 + 0x3fedf000 - MiB(64));
+	/* too big for this machine */
+	assert_int_equal(memrange_find_top(m, n, AV, GiB(1), MiB(2), GiB(4),
+					   avoid, ARRAY_SIZE(avoid), &pool),
+			 -ENOMEM);
+}
+
 /* ---- randomized against a byte paint of a 64-byte universe ---- */
 
 #define U 64
@@ -554,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_find_top_overlapping_types),
 		cmocka_unit_test(test_find_top_at_2_64),
 		cmocka_unit_test(test_contains),
+		cmocka_unit_test(test_boot_flow_qemu_q35),
 		cmocka_unit_test(test_random_normalise_subtract),
 		cmocka_unit_test(test_random_find_top),
 		cmocka_unit_test(test_random_contains),
