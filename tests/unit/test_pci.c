@@ -162,10 +162,73 @@ static void check_q35(const char *bed)
 	free(f);
 }
 
+/* Read by the hypervisor itself (dump=pci over ECAM). */
+static void test_q35_hv(void **state)
+{
+	(void)state;
+	check_q35("qemu-q35");
+}
+
+/* Read through QEMU's monitor: the same facts must hold. */
 static void test_q35_monitor(void **state)
 {
 	(void)state;
 	check_q35("qemu-q35-monitor");
+}
+
+/* Bochs 2.7 i440fx + e1000, read by the hypervisor through CF8/CFC. */
+static void test_bochs_i440fx(void **state)
+{
+	struct fake *f = load_bed("bochs-i440fx", PCI_CFG_SIZE);
+	struct pci_bus_info *bi = fake_enumerate(f);
+	const struct pci_dev *d;
+
+	(void)state;
+	assert_int_equal(bi->ndevs, 6);
+	assert_ids(find(bi, 0, 0, 0), 0x8086, 0x1237, PCI_CLASS_BRIDGE,
+		   PCI_SUBCLASS_BRIDGE_HOST);
+	/* PIIX3: ISA bridge fn 0 (multi-function), IDE, UHCI, ACPI */
+	d = find(bi, 0, 1, 0);
+	assert_ids(d, 0x8086, 0x7000, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_ISA);
+	assert_true(d->multifunc);
+	d = find(bi, 0, 1, 1);
+	assert_ids(d, 0x8086, 0x7010, PCI_CLASS_STORAGE, 0x01);
+	assert_bar(d, 4, PCI_BAR_IO, 16);
+	d = find(bi, 0, 1, 2);
+	assert_ids(d, 0x8086, 0x7020, PCI_CLASS_SERIAL_BUS, 0x03);
+	assert_bar(d, 4, PCI_BAR_IO, 32);
+	assert_int_equal(d->irq_pin, 4);
+	assert_ids(find(bi, 0, 1, 3), 0x8086, 0x7113, PCI_CLASS_BRIDGE, 0x80);
+	/* e1000 (82540EM) at 00:02.0: BAR0 MMIO 128 KiB, BAR1 I/O; no caps */
+	d = find(bi, 0, 2, 0);
+	assert_ids(d, 0x8086, 0x100e, PCI_CLASS_NETWORK, 0);
+	assert_bar(d, 0, PCI_BAR_MEM32, KiB(128));
+	assert_false(d->bars[0].prefetchable);
+	assert_bar(d, 1, PCI_BAR_IO, 0x40);
+	for (unsigned int i = 2; i < 6; i++)
+		assert_bar(d, i, PCI_BAR_NONE, 0);
+	assert_int_equal(d->ncaps, 0);
+	assert_int_equal(d->msi.off, 0);
+	assert_int_equal(d->msix.off, 0);
+	assert_int_equal(d->irq_pin, 1);
+	for (unsigned int i = 0; i < bi->ndevs; i++)
+		assert_int_equal(bi->devs[i].flags, 0);
+
+	assert_ptr_equal(pci_choose_nic(bi, false, 0), d);
+	assert_ptr_equal(pci_choose_nic(bi, true, PCI_BDF(0, 2, 0)), d);
+	assert_null(pci_choose_nic(bi, true, PCI_BDF(0, 1, 1)));
+	harness_log_clear();
+	pci_print(bi);
+	pci_print_nic(d);
+	assert_log("PCI: 00:01.1 8086:7010 class 01.01.80 hdr 0 irq-pin -\n"
+		   "PCI:   bar4 io 0x");
+	assert_log("PCI: 00:02.0 8086:100e class 02.00.00 hdr 0 irq-pin A\n"
+		   "PCI:   bar0 mem32 0x");
+	assert_log("PCI: 6 devices (config access: fake)\n"
+		   "HV: nic 00:02.0 8086:100e (e1000)\n");
+	assert_false(log_has("caps:"));
+	free(bi);
+	free(f);
 }
 
 static void test_nic_errors(void **state)
@@ -822,7 +885,9 @@ static void test_ecam_accessor(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_q35_hv),
 		cmocka_unit_test(test_q35_monitor),
+		cmocka_unit_test(test_bochs_i440fx),
 		cmocka_unit_test(test_nic_errors),
 		cmocka_unit_test(test_bar_kinds),
 		cmocka_unit_test(test_bar64_last_slot),
