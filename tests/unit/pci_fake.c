@@ -270,3 +270,46 @@ struct fake *load_bed(const char *bed, u16 cfg_size)
 	assert_true(f->nfns > 0);
 	return f;
 }
+
+/* ---- assertions shared by the pci tests ---------------------------------- */
+
+const struct pci_dev *find(const struct pci_bus_info *bi, u8 bus,
+				  u8 dev, u8 fn)
+{
+	return pci_find_bdf(bi, PCI_BDF(bus, dev, fn));
+}
+
+void assert_ids(const struct pci_dev *d, u16 vendor, u16 device,
+		       u8 cls, u8 sub)
+{
+	assert_non_null(d);
+	assert_int_equal(d->vendor, vendor);
+	assert_int_equal(d->device, device);
+	assert_int_equal(d->class_code, cls);
+	assert_int_equal(d->subclass, sub);
+}
+
+void assert_bar(const struct pci_dev *d, unsigned int i,
+		       enum pci_bar_kind kind, u64 size)
+{
+	assert_int_equal(d->bars[i].kind, kind);
+	assert_int_equal(d->bars[i].size, size);
+}
+
+bool log_has(const char *s)
+{
+	return strstr(harness_log(), s) != NULL;
+}
+
+/* A plain endpoint with memory decode on, so sizing must turn it off. */
+struct fake_fn *endpoint(struct fake *f, u8 bus, u8 dev)
+{
+	struct fake_fn *fn = fake_add(f, bus, dev, 0, 0x1af4, 0x1000 + dev,
+				      0x020000, 0);
+
+	put_le(&fn->cfg[PCI_COMMAND_16], 2,
+	       PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	fn->cfg[PCI_INTERRUPT_PIN_8] = 2;
+	fn->cfg[PCI_INTERRUPT_LINE_8] = 10;
+	return fn;
+}

@@ -61,4 +61,21 @@ struct pci_bus_info *fake_enumerate(struct fake *f);
 /** Load tests/data/pci/<bed>/manifest.txt and its blobs. */
 struct fake *load_bed(const char *bed, u16 cfg_size);
 
+/* Assertions shared by the pci tests. */
+const struct pci_dev *find(const struct pci_bus_info *bi, u8 bus, u8 dev,
+			   u8 fn);
+void assert_ids(const struct pci_dev *d, u16 vendor, u16 device, u8 cls,
+		u8 sub);
+void assert_bar(const struct pci_dev *d, unsigned int i,
+		enum pci_bar_kind kind, u64 size);
+bool log_has(const char *s);
+#define assert_log(s)                                                   \
+	do {                                                            \
+		if (!log_has(s))                                        \
+			fail_msg("log lacks \"%s\"; log:\n%s", s,       \
+				 harness_log());                        \
+	} while (0)
+/** A class-02 endpoint with I/O, memory and bus-master on, INTB, line 10. */
+struct fake_fn *endpoint(struct fake *f, u8 bus, u8 dev);
+
 #endif
