@@ -41,6 +41,12 @@ def log(msg):
     print(msg, flush=True)
 
 
+def rel(path):
+    """path relative to the repository when inside it (shorter messages)."""
+    r = os.path.relpath(path, ROOT)
+    return path if r.startswith("..") else r
+
+
 # ---- test-case data ----------------------------------------------------------
 
 
@@ -389,7 +395,12 @@ def run_case(case, args):
                 why = f"timeout after {timeout:.0f} s"
                 break
             if case.get("expect_exit"):
-                continue  # wait for the emulator to exit by itself
+                # Wait for the emulator to exit by itself, but not forever
+                # once the hypervisor is up and nothing happens.
+                if t_ready is not None and now - t_ready > settle_max:
+                    why = f"no exit within {settle_max:.0f} s after '{READY_MARKER}'"
+                    break
+                continue
             if t_fatal is not None and now - t_fatal > grace:
                 why = "fatal marker"
                 break
@@ -418,12 +429,12 @@ def run_case(case, args):
         log(f"  {'ok  ' if ok else 'FAIL'} {case['name']}: {label}"
             + ("" if ok or not detail else f"  ({detail})"))
     if not all(ok for ok, _, _ in results):
-        log(f"--- last 40 lines of {os.path.relpath(log_path, ROOT)}:")
+        log(f"--- last 40 lines of {rel(log_path)}:")
         for ln in tail.lines[-40:]:
             log("  | " + ln)
         if not tail.lines:
             log(f"--- (empty) last 20 lines of emulator output "
-                f"({os.path.relpath(emu.out.name, ROOT)}):")
+                f"({rel(emu.out.name)}):")
             for ln in emu.text[-20:]:
                 log("  | " + ln.rstrip())
         log("---")
@@ -453,7 +464,7 @@ def interactive(bed, iso):
     if os.path.exists(raw):
         os.unlink(raw)
     log("run: Bochs (VMX backend), corei7_haswell_4770 x2, i440fx + e1000")
-    log(f"run: Bochs log {os.path.relpath(os.path.join(work, 'bochs.log'), ROOT)}; "
+    log(f"run: Bochs log {rel(os.path.join(work, 'bochs.log'))}; "
         "serial console below; Ctrl-C stops")
     env = dict(os.environ, TERM="xterm")
     emu = Emulator("bochs", [BOCHS, "-q", "-f", "bochsrc", "-rc", "bochs.rc"], work,

@@ -59,7 +59,7 @@ SUITES = {
              require=QEMU, forbid=FATAL, numeric=HEARTBEAT),
         # The hypervisor panics on purpose (test_panic=1) and, with
         # panic=exit, leaves QEMU through isa-debug-exit (port 0xf4).
-        dict(name="qemu-expected-panic", bed="qemu", timeout=60,
+        dict(name="qemu-expected-panic", bed="qemu", timeout=60, settle=(0, 15),
              hv_cmdline="panic=exit test_panic=1",
              require=[("PANIC: (expected)", r"PANIC:")],
              forbid=[("no FATAL:", r"FATAL:"), ("no EXCEPTION:", r"EXCEPTION:")],
