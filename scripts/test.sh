@@ -48,8 +48,8 @@ step() {
 # Build steps report like a suite so a broken build shows in the total.
 build_step() {
 	local rc=0
-	make -j"$jobs" || rc=$?
-	[ $rc -eq 0 ] && { make iso || rc=$?; }
+	make --no-print-directory -j"$jobs" || rc=$?
+	[ $rc -eq 0 ] && { make --no-print-directory iso || rc=$?; }
 	[ $rc -eq 0 ] && echo "build: 1 passed, 0 failed" || echo "build: 0 passed, 1 failed"
 	return $rc
 }
@@ -63,8 +63,8 @@ scripts/setup.sh || { echo "test: scripts/setup.sh failed" >&2; exit 1; }
 mkdir -p "$logs"
 
 step build build build_step || build_ok=0
-step unit unit make -j"$jobs" unit
-step lint lint make lint
+step unit unit make --no-print-directory -j"$jobs" unit
+step lint lint make --no-print-directory lint
 for suite in qemu-foundation bochs-foundation; do
 	if [ $build_ok -eq 1 ]; then
 		step "$suite" "$suite" python3 tests/integration/bed.py "$suite"

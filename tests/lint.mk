@@ -7,12 +7,16 @@
 #                       // cppcheck-suppress <id>, each with a reason)
 #   make tidy           clang-tidy only (checks and their justification in
 #                       .clang-tidy), one clang process per file, in parallel
-#   make format-check   clang-format --dry-run --Werror (style: .clang-format)
+#   make format-check   clang-format --dry-run --Werror over every .c/.h in
+#                       the hypervisor directories and tests/unit (.clang-format)
 #   make format         rewrite the files in place with clang-format
 # Full tool output goes to build/test-logs/lint/.
 
+# cppcheck and clang-tidy look at the C files the image is built from (the
+# hv-objs of every build.mk, plus the asm-offsets generator): a file not yet
+# wired into the build is work in progress. Headers are checked through them.
 LINT_DIRS := boot drivers lib vmm viommu
-LINT_SRCS = $(sort $(wildcard $(addsuffix /*.c,$(LINT_DIRS))))
+LINT_SRCS = $(sort $(wildcard $(patsubst %.o,%.c,$(hv-objs)) boot/asm_offsets.c))
 FORMAT_SRCS = $(sort $(wildcard $(addsuffix /*.[ch],$(LINT_DIRS) tests/unit)))
 LINT_LOG := $(BUILD)/test-logs/lint
 LINT_JOBS := $(shell nproc 2>/dev/null || echo 2)
@@ -40,7 +44,7 @@ lint:
 
 cppcheck:
 	@mkdir -p $(LINT_LOG)
-	@if cppcheck $(CPPCHECK_FLAGS) $(LINT_DIRS) >$(LINT_LOG)/cppcheck.txt 2>&1; then \
+	@if cppcheck $(CPPCHECK_FLAGS) $(LINT_SRCS) >$(LINT_LOG)/cppcheck.txt 2>&1; then \
 		echo "  lint cppcheck: ok ($(words $(LINT_SRCS)) files)"; \
 	else \
 		head -60 $(LINT_LOG)/cppcheck.txt; \

@@ -570,7 +570,15 @@ def main():
     return 1 if failed else 0
 
 
+def _terminate(signum, frame):
+    # Unwind through the finally blocks so that our emulator is stopped too
+    # (it runs in its own session and would not get the signal).
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
     try:
         sys.exit(main())
     except KeyboardInterrupt:
