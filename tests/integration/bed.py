@@ -354,8 +354,10 @@ def prepare(case, hv_elf, iso_override, dry):
             f.write(bochsrc)
         with open(os.path.join(work, "bochs.rc"), "w") as f:
             f.write(rc_text)
-    if os.path.exists(raw):
-        os.unlink(raw)
+    # Nothing from an earlier run may be judged as this run's output.
+    for stale in (raw, os.path.join(logs, case["name"] + ".bochs.log")):
+        if os.path.exists(stale):
+            os.unlink(stale)
     with open(os.path.join(logs, case["name"] + ".cmd"), "w") as f:
         f.write(" ".join(sh_quote(a) for a in argv) + "\n")
     return argv, work, env, raw
