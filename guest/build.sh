@@ -131,7 +131,7 @@ bdeb=$(fetch busybox-static)
 kver=${kpkg#linux-image-}
 
 # Unpack once per package version (dpkg -x), keep only what the guest needs.
-unpacked=$(dirname "$cache")/unpacked
+unpacked=$cache/unpacked
 kdir=$unpacked/$(basename "$kdeb" .deb)
 bdir=$unpacked/$(basename "$bdeb" .deb)
 if [ ! -f "$kdir/.done" ]; then
