@@ -10,6 +10,7 @@
 # JSON summary (--json) and prints "PEER: rx bytes=N packets=M".
 # It only ever listens on and talks to 127.0.0.1.
 import argparse
+import array
 import json
 import os
 import select
@@ -27,11 +28,16 @@ LOOPBACK = "127.0.0.1"
 
 
 def csum(data):
+    """Internet checksum (RFC 1071). Summing native-order 16-bit words and
+    swapping the folded result is equivalent (RFC 1071 section 2(B)) and
+    much faster in Python than unpacking big-endian words."""
     if len(data) % 2:
         data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    s = sum(array.array("H", data))
     while s >> 16:
         s = (s & 0xFFFF) + (s >> 16)
+    if sys.byteorder == "little":
+        s = ((s & 0xFF) << 8) | (s >> 8)
     return ~s & 0xFFFF
 
 
@@ -46,9 +52,14 @@ def mac_text(b):
     return ":".join("%02x" % x for x in b)
 
 
+PATTERN = bytes(range(256)) * 8
+
+
 def pattern(seq, length):
     # Same payload as guest/udpsend.c: byte j of datagram seq is (seq + j) & 0xff.
     start = seq & 0xFF
+    if start + length <= len(PATTERN):
+        return PATTERN[start : start + length]
     reps = (start + length) // 256 + 1
     return (bytes(range(256)) * reps)[start : start + length]
 
