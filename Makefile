@@ -56,7 +56,7 @@ $(BUILD)/hv/%.o: %.asm $(BUILD)/gen/asm_offsets.inc
 	$(Q)$(NASM) $(NASMFLAGS) -MD $@.d -MP $< -o $@
 
 # Struct offsets for assembly come from C (never typed by hand in .asm).
-$(BUILD)/gen/asm_offsets.inc: boot/asm_offsets.c $(wildcard boot/*.h lib/*.h vmm/*.h)
+$(BUILD)/gen/asm_offsets.inc: boot/asm_offsets.c $(wildcard boot/*.h lib/*.h vmm/*.h drivers/*.h)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  GEN     $@")
 	$(Q)$(CC) $(filter-out -MMD -MP -I$(BUILD)/gen,$(HV_CFLAGS)) -S $< -o $@.s

@@ -28,6 +28,7 @@
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "vmm/cpu_caps.h"
+#include "vmm/guest.h"
 #include "vmm/svm_caps.h"
 #include "vmm/vmx_caps.h"
 
@@ -204,6 +205,38 @@ static void cpus_init(void)
 	smp_check_heartbeat(20);
 }
 
+/* Hand the BSP to the guest; returns only if the guest cannot start. */
+static void guest_start(void)
+{
+	static hpa_t iommu_regs[ACPI_DMAR_MAX_DRHD];
+	static u64 iommu_sizes[ACPI_DMAR_MAX_DRHD];
+	struct guest_platform p = {
+		.mbi = &mbi,
+		.acpi = &acpi,
+		.pci = &pci,
+		.pci_ops = pci.ops,
+		.nic = nic,
+		.iommu_regs = iommu_regs,
+		.iommu_sizes = iommu_sizes,
+		.guest_apic_id = cpus[0].apic_id,
+		.tsc_khz = tsc_khz(),
+	};
+
+	for (unsigned int i = 0; i < acpi.dmar.nr_drhd; i++) {
+		iommu_regs[p.nr_iommus] = acpi.dmar.drhd[i].base;
+		iommu_sizes[p.nr_iommus++] = PAGE_SIZE << acpi.dmar.drhd[i].size;
+	}
+	for (unsigned int i = 0; i < acpi.mcfg.nr_ecam; i++) {
+		const struct acpi_ecam *e = &acpi.mcfg.ecam[i];
+
+		if (e->segment == 0) {
+			p.ecam_base = e->base + ((u64)e->start_bus << 20);
+			p.ecam_size = (u64)(e->end_bus - e->start_bus + 1) << 20;
+		}
+	}
+	guest_launch(&p);
+}
+
 void boot_main(u32 magic, u64 mbi_pa)
 {
 	console_init(UART_COM1);
@@ -222,5 +255,7 @@ void boot_main(u32 magic, u64 mbi_pa)
 	if (hv_opts.test_panic)
 		panic("test_panic=1 on the command line: deliberate panic");
 	printk("HV: ready\n");
+	guest_start();            /* the BSP becomes the guest CPU */
+	printk("HV: no guest running; halted\n");
 	cpu_halt_forever();
 }

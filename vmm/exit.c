@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exit handlers shared by the VMX and SVM backends. Each takes the decoded
+ * exit in v->exit and the guest registers in v->gprs (the backend syncs RSP,
+ * and RAX on SVM, around the call). Guest mistakes get the architectural
+ * answer (#GP, #UD, all-ones reads); only broken hypervisor state is fatal.
+ */
+#define LOG_PREFIX "HV: "
+#include "vmm/exit.h"
+#include "boot/console.h"
+#include "boot/msr.h"
+#include "boot/x86.h"
+#include "drivers/tsc.h"
+#include "lib/bitops.h"
+#include "lib/log.h"
+#include "vmm/guest_mem.h"
+#include "vmm/insn_decode.h"
+#include "vmm/mmio.h"
+#include "vmm/vpci.h"
+
+#define ACPI_PM1_SLP_EN BIT(13)
+#define PORT_RESET_CONTROL 0xcf9
+#define  RESET_CONTROL_RST_CPU BIT(2)
+#define PORT_KBC_CMD 0x64
+#define  KBC_CMD_PULSE_RESET 0xfe
+#define MSR_IA32_VMX_FIRST 0x480
+#define MSR_IA32_VMX_LAST 0x491
+#define XCR0_X87 BIT(0)
+#define XCR0_SSE BIT(1)
+#define XCR0_AVX BIT(2)
+
+struct exit_platform exit_platform;
+static u32 shutdown_pm1_value;
+static u16 shutdown_port;
+
+void exit_add_shutdown_hook(void (*fn)(void))
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(exit_platform.shutdown_hooks); i++)
+		if (!exit_platform.shutdown_hooks[i]) {
+			exit_platform.shutdown_hooks[i] = fn;
+			return;
+		}
+}
+
+static void set_edx_eax(struct vcpu *v, u64 val)
+{
+	v->gprs[GPR_RAX] = (u32)val;
+	v->gprs[GPR_RDX] = val >> 32;
+}
+
+static u64 get_edx_eax(const struct vcpu *v)
+{
+	return ((v->gprs[GPR_RDX] & 0xffffffffULL) << 32) |
+	       (v->gprs[GPR_RAX] & 0xffffffffULL);
+}
+
+enum exit_action exit_handle_cpuid(struct vcpu *v)
+{
+	u32 leaf = (u32)v->gprs[GPR_RAX], sub = (u32)v->gprs[GPR_RCX];
+	struct cpuid_regs r = cpuid_count(leaf, sub);
+
+	cpuid_filter(&exit_platform.cpuid, leaf, sub, &r);
+	v->gprs[GPR_RAX] = r.eax;
+	v->gprs[GPR_RBX] = r.ebx;
+	v->gprs[GPR_RCX] = r.ecx;
+	v->gprs[GPR_RDX] = r.edx;
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}
+
+/* Only the MSRs in the backend's bitmap arrive here. */
+enum exit_action exit_handle_rdmsr(struct vcpu *v)
+{
+	u32 msr = (u32)v->gprs[GPR_RCX];
+
+	switch (msr) {
+	case MSR_IA32_FEATURE_CONTROL: /* locked, VMX off */
+		set_edx_eax(v, MSR_FEATURE_CONTROL_LOCK);
+		break;
+	case MSR_IA32_EFER:
+		set_edx_eax(v, v->ops->read(v, VCPU_EFER));
+		break;
+	case MSR_AMD_VM_CR: /* SVM disabled and locked */
+		set_edx_eax(v, MSR_VM_CR_SVMDIS | BIT(3));
+		break;
+	default: /* VMX capability MSRs, VM_HSAVE_PA, anything else */
+		vcpu_inject_gp(v);
+		return EXIT_RESUME;
+	}
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}
+
+enum exit_action exit_handle_wrmsr(struct vcpu *v)
+{
+	u32 msr = (u32)v->gprs[GPR_RCX];
+
+	if (msr == MSR_IA32_EFER) {
+		v->ops->write(v, VCPU_EFER, get_edx_eax(v));
+		vcpu_skip_insn(v);
+		return EXIT_RESUME;
+	}
+	/* FEATURE_CONTROL is locked; VMX/SVM MSRs do not exist for the guest */
+	vcpu_inject_gp(v);
+	return EXIT_RESUME;
+}
+
+static bool is_power_off(u16 port, u32 val)
+{
+	return (port == exit_platform.pm1a_cnt || port == exit_platform.pm1b_cnt) &&
+	       port && (val & ACPI_PM1_SLP_EN);
+}
+
+enum exit_action exit_handle_io(struct vcpu *v)
+{
+	u16 port = v->exit.io.port;
+	u8 size = v->exit.io.size;
+	u32 mask = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+	u32 val = (u32)v->gprs[GPR_RAX] & mask;
+
+	if (v->exit.io.string)
+		return EXIT_UNHANDLED; /* no string I/O on the ports we filter */
+	if (!v->exit.io.in && is_power_off(port, val)) {
+		shutdown_port = port;
+		shutdown_pm1_value = val;
+		return EXIT_SHUTDOWN;
+	}
+	if (!v->exit.io.in &&
+	    ((port == PORT_RESET_CONTROL && (val & RESET_CONTROL_RST_CPU)) ||
+	     (port == PORT_KBC_CMD && val == KBC_CMD_PULSE_RESET))) {
+		pr_info("guest requested a reset (port %#x); treating it as power-off\n",
+			port);
+		return EXIT_SHUTDOWN;
+	}
+	if (exit_platform.vpci &&
+	    vpci_io(exit_platform.vpci, port, size, !v->exit.io.in, &val)) {
+		/* handled */
+	} else if (v->exit.io.in) {
+		/* intercepted but not ours: pass through, one access */
+		val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+	} else {
+		if (size == 1)
+			outb(port, (u8)val);
+		else if (size == 2)
+			outw(port, (u16)val);
+		else
+			outl(port, val);
+	}
+	if (v->exit.io.in)
+		v->gprs[GPR_RAX] = (v->gprs[GPR_RAX] & ~(u64)mask) | (val & mask);
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}
+
+enum exit_action exit_handle_cr(struct vcpu *v)
+{
+	const typeof(v->exit.cr) *c = &v->exit.cr;
+	u64 cr0 = v->ops->read(v, VCPU_CR0);
+
+	switch (c->type) {
+	case 0: /* MOV to CR */
+		if (c->cr != 0 && c->cr != 4)
+			return EXIT_UNHANDLED;
+		v->ops->set_cr(v, c->cr, v->gprs[c->gpr]);
+		break;
+	case 2: /* CLTS */
+		v->ops->set_cr(v, 0, cr0 & ~(u64)BIT(3));
+		break;
+	case 3: /* LMSW: loads PE, MP, EM, TS; cannot clear PE */
+		v->ops->set_cr(v, 0, (cr0 & ~0xeULL) | (c->lmsw_src & 0xf) |
+					     (cr0 & 1));
+		break;
+	default:
+		return EXIT_UNHANDLED;
+	}
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}
+
+enum exit_action exit_handle_xsetbv(struct vcpu *v)
+{
+	u32 index = (u32)v->gprs[GPR_RCX];
+	u64 val = get_edx_eax(v);
+	struct cpuid_regs d = cpuid_count(0xd, 0);
+	u64 supported = ((u64)d.edx << 32) | d.eax;
+
+	if (index != 0 || !(val & XCR0_X87) || (val & ~supported) ||
+	    ((val & XCR0_AVX) && !(val & XCR0_SSE))) {
+		vcpu_inject_gp(v);
+		return EXIT_RESUME;
+	}
+	__asm__ __volatile__("xsetbv" ::"a"((u32)val), "d"((u32)(val >> 32)),
+			     "c"(index));
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}
+
+static u64 reg_read(struct vcpu *v, const struct insn_mmio *d)
+{
+	u64 r = v->gprs[d->reg];
+
+	return d->reg_high_byte ? (r >> 8) & 0xff : r;
+}
+
+static void reg_write_loaded(struct vcpu *v, const struct insn_mmio *d, u64 val)
+{
+	unsigned int dst = d->dst_size ? d->dst_size : d->size;
+	u64 *r = &v->gprs[d->reg];
+	u64 mask;
+
+	if (d->ext == INSN_EXT_SIGN && d->size < 8) {
+		unsigned int shift = 64 - d->size * 8;
+
+		val = (u64)((s64)(val << shift) >> shift);
+	} else if (d->size < 8) {
+		val &= (1ULL << (d->size * 8)) - 1;
+	}
+	if (d->reg_high_byte) {
+		*r = (*r & ~0xff00ULL) | ((val & 0xff) << 8);
+		return;
+	}
+	if (dst == 8 || (dst == 4 && d->zero_upper32)) {
+		*r = dst == 8 ? val : (val & 0xffffffffULL);
+		return;
+	}
+	mask = (1ULL << (dst * 8)) - 1;
+	*r = (*r & ~mask) | (val & mask);
+}
+
+/* An access to a guest-physical address outside the guest's EPT/NPT map. */
+enum exit_action exit_handle_npf(struct vcpu *v)
+{
+	struct mmio_access a = { .gpa = v->exit.gpa };
+	enum mmio_result res = MMIO_HANDLED;
+	struct insn_mmio d;
+	u8 buf[15];
+	int n;
+
+	if (v->exit.npf.fetch)
+		goto cannot_emulate;
+	n = guest_fetch_rip(v, buf, sizeof(buf));
+	if (n <= 0 || insn_decode_mmio(buf, (unsigned int)n, guest_cpu_mode(v),
+				       &d))
+		goto cannot_emulate;
+	a.size = d.size;
+	a.write = d.write;
+	if (d.write)
+		a.value = d.src_kind == INSN_OP_IMM ? d.imm : reg_read(v, &d);
+	if (!mmio_dispatch(&a, &res)) {
+		/* hypervisor memory, hidden ECAM, nothing: reads float high */
+		if (a.write)
+			exit_platform.hv_mem_writes++;
+		else
+			exit_platform.hv_mem_reads++;
+		if (exit_platform.hv_mem_reads + exit_platform.hv_mem_writes <= 8)
+			pr_warn("guest %s of %u bytes at gpa %#llx outside its memory: %s\n",
+				a.write ? "write" : "read", a.size,
+				(unsigned long long)a.gpa,
+				a.write ? "dropped" : "reads all-ones");
+		a.value = ~0ULL;
+	} else {
+		exit_platform.mmio_emulated++;
+		if (res == MMIO_ERROR)
+			a.value = ~0ULL;
+	}
+	if (!a.write)
+		reg_write_loaded(v, &d, a.value);
+	v->exit.insn_len = d.len;
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+
+cannot_emulate:
+	pr_warn("cannot emulate the guest's access to gpa %#llx (%s); injecting #GP\n",
+		(unsigned long long)v->exit.gpa,
+		v->exit.npf.fetch ? "instruction fetch" : "undecodable");
+	vcpu_inject_gp(v);
+	return EXIT_RESUME;
+}
+
+enum exit_action exit_handle_undefined_insn(struct vcpu *v)
+{
+	vcpu_inject_ud(v);
+	return EXIT_RESUME;
+}
+
+enum exit_action exit_handle_invd(struct vcpu *v)
+{
+	/* INVD would drop dirty lines of hypervisor memory: flush instead */
+	__asm__ __volatile__("wbinvd" ::: "memory");
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}
+
+enum exit_action exit_handle_triple_fault(struct vcpu *v)
+{
+	printk("GUEST-CRASH: triple fault\n");
+	vcpu_fatal(v, "guest triple fault");
+}
+
+enum exit_action exit_handle_nmi(struct vcpu *v)
+{
+	/* Not a panic stop (that halts in the NMI handler): the guest's own */
+	v->nmi_pending = true;
+	return EXIT_RESUME;
+}
+
+enum exit_action exit_handle_init(struct vcpu *v)
+{
+	(void)v; /* the guest has one CPU: nobody sends it INIT */
+	return EXIT_RESUME;
+}
+
+enum exit_action exit_handle_hlt(struct vcpu *v)
+{
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}
+
+void exit_guest_shutdown(struct vcpu *v)
+{
+	printk("HV: guest shutdown\n");
+	vcpu_print_stats(v);
+	printk("HV: guest accesses outside its memory: reads=%llu writes=%llu, mmio emulated=%llu\n",
+	       (unsigned long long)exit_platform.hv_mem_reads,
+	       (unsigned long long)exit_platform.hv_mem_writes,
+	       (unsigned long long)exit_platform.mmio_emulated);
+	for (unsigned int i = 0; i < ARRAY_SIZE(exit_platform.shutdown_hooks); i++)
+		if (exit_platform.shutdown_hooks[i])
+			exit_platform.shutdown_hooks[i]();
+	printk("HV: powering off\n");
+	if (shutdown_port) {
+		outw(shutdown_port, (u16)shutdown_pm1_value);
+		mdelay(100);
+	}
+	console_emulator_exit(0);
+}
