@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * vmm/insn_decode.c: MMIO-access decode and intercepted-instruction length
- * on byte sequences produced by GNU as (the assembler text is kept next to
- * each vector), every truncation (-ENODATA, read through exact-size heap
+ * on byte sequences produced by GNU as (tests/data/insn/vectors.txt, with
+ * the assembler text and the expectation), every truncation (-ENODATA, read through exact-size heap
  * copies so ASan sees any over-read), the 15-byte limit, prefix and REX
  * rules (SDM Vol. 2A 2.1-2.2), refused (-ENOTSUP) and invalid forms.
  */
@@ -11,22 +11,23 @@
 #include <string.h>
 #include "lib/bitops.h"
 #include "lib/errno.h"
+#include "lib/printf.h"
 #include "vmm/insn_decode.h"
 
 #define M16 INSN_MODE_16
 #define M32 INSN_MODE_32
 #define M64 INSN_MODE_64
 
-/* Expected decode: a register store, an immediate store, a load. */
-#define WR(sz, r, hi) true, sz, INSN_OP_REG, r, hi, 0, INSN_EXT_NONE, 0, false
-#define WI(sz, v) true, sz, INSN_OP_IMM, 0, false, v, INSN_EXT_NONE, 0, false
-#define RD(sz, r, hi, x, dst, zu) false, sz, INSN_OP_REG, r, hi, 0, x, dst, zu
+enum vec_kind { VEC_MMIO, VEC_NOTSUP, VEC_LEN };
 
-struct mmio_vec {
+/* One line of tests/data/insn/vectors.txt (see gen_vectors.py there). */
+struct vec {
+	enum vec_kind kind;
 	enum insn_cpu_mode mode;
-	const char *text;
 	u8 bytes[INSN_MAX_LEN];
 	unsigned int len;
+	char text[64];
+	/* VEC_MMIO */
 	bool write;
 	unsigned int size;
 	enum insn_src_kind src_kind;
@@ -36,788 +37,146 @@ struct mmio_vec {
 	enum insn_ext ext;
 	unsigned int dst_size;
 	bool zero_upper32;
-};
-
-/* GNU as 2.40 output for each text (.code64/.code32/.code16). */
-static const struct mmio_vec mmio_vecs[] = {
-	{ M64, "mov %eax,(%rdi)", { 0x89, 0x07 }, 2, WR(4, 0, 0) },
-	{ M64, "mov %rsi,(%rdi)", { 0x48, 0x89, 0x37 }, 3, WR(8, 6, 0) },
-	{ M64,
-	  "mov %r9,(%rax,%rcx,8)",
-	  { 0x4c, 0x89, 0x0c, 0xc8 },
-	  4,
-	  WR(8, 9, 0) },
-	{ M64, "movb %ah,(%rcx)", { 0x88, 0x21 }, 2, WR(1, 0, 1) },
-	{ M64, "movb %bh,0x7f(%rdx)", { 0x88, 0x7a, 0x7f }, 3, WR(1, 3, 1) },
-	{ M64, "movb %sil,(%rdi)", { 0x40, 0x88, 0x37 }, 3, WR(1, 6, 0) },
-	{ M64, "movb %al,(%rdi)", { 0x88, 0x07 }, 2, WR(1, 0, 0) },
-	{ M64, "movb %r15b,(%r8)", { 0x45, 0x88, 0x38 }, 3, WR(1, 15, 0) },
-	{ M64, "mov %ax,(%rdi)", { 0x66, 0x89, 0x07 }, 3, WR(2, 0, 0) },
-	{ M64,
-	  "mov %r10w,0x12345678(%r11)",
-	  { 0x66, 0x45, 0x89, 0x93, 0x78, 0x56, 0x34, 0x12 },
-	  8,
-	  WR(2, 10, 0) },
-	{ M64, "mov %ecx,-8(%rbp)", { 0x89, 0x4d, 0xf8 }, 3, WR(4, 1, 0) },
-	{ M64,
-	  "mov %edx,0x100(%rsp)",
-	  { 0x89, 0x94, 0x24, 0x00, 0x01, 0x00, 0x00 },
-	  7,
-	  WR(4, 2, 0) },
-	{ M64, "mov %esi,(%r12)", { 0x41, 0x89, 0x34, 0x24 }, 4, WR(4, 6, 0) },
-	{ M64, "mov %edi,(%r13)", { 0x41, 0x89, 0x7d, 0x00 }, 4, WR(4, 7, 0) },
-	{ M64,
-	  "mov %eax,0x1000(,%rbx,4)",
-	  { 0x89, 0x04, 0x9d, 0x00, 0x10, 0x00, 0x00 },
-	  7,
-	  WR(4, 0, 0) },
-	{ M64,
-	  "mov %ebx,0x12345678",
-	  { 0x89, 0x1c, 0x25, 0x78, 0x56, 0x34, 0x12 },
-	  7,
-	  WR(4, 3, 0) },
-	{ M64,
-	  "mov %eax,0x1000(%rip)",
-	  { 0x89, 0x05, 0x00, 0x10, 0x00, 0x00 },
-	  6,
-	  WR(4, 0, 0) },
-	{ M64, "mov %eax,%fs:(%rdi)", { 0x64, 0x89, 0x07 }, 3, WR(4, 0, 0) },
-	{ M64,
-	  "mov %eax,%gs:0x10(%rbx,%rsi,2)",
-	  { 0x65, 0x89, 0x44, 0x73, 0x10 },
-	  5,
-	  WR(4, 0, 0) },
-	{ M64, "mov %eax,(%edi)", { 0x67, 0x89, 0x07 }, 3, WR(4, 0, 0) },
-	{ M64,
-	  "mov %r8d,0x10(%eax,%r9d,2)",
-	  { 0x67, 0x46, 0x89, 0x44, 0x48, 0x10 },
-	  6,
-	  WR(4, 8, 0) },
-	{ M64,
-	  "mov %r12,0x100(%r13,%r14,8)",
-	  { 0x4f, 0x89, 0xa4, 0xf5, 0x00, 0x01, 0x00, 0x00 },
-	  8,
-	  WR(8, 12, 0) },
-	{ M64,
-	  "movabs %eax,0x1122334455667788",
-	  { 0xa3, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 },
-	  9,
-	  WR(4, 0, 0) },
-	{ M64,
-	  "movabs %al,0x1122334455667788",
-	  { 0xa2, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 },
-	  9,
-	  WR(1, 0, 0) },
-	{ M64,
-	  "movabs %rax,0x1122334455667788",
-	  { 0x48, 0xa3, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 },
-	  10,
-	  WR(8, 0, 0) },
-	{ M64,
-	  "movabs %ax,0x1122334455667788",
-	  { 0x66, 0xa3, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 },
-	  10,
-	  WR(2, 0, 0) },
-	{ M64,
-	  "addr32 movabs %eax,0x12345678",
-	  { 0x67, 0xa3, 0x78, 0x56, 0x34, 0x12 },
-	  6,
-	  WR(4, 0, 0) },
-	{ M64,
-	  "mov (%rdi),%eax",
-	  { 0x8b, 0x07 },
-	  2,
-	  RD(4, 0, 0, INSN_EXT_NONE, 4, 1) },
-	{ M64,
-	  "mov 0x10(%rbx),%ecx",
-	  { 0x8b, 0x4b, 0x10 },
-	  3,
-	  RD(4, 1, 0, INSN_EXT_NONE, 4, 1) },
-	{ M64,
-	  "mov (%rdi),%rax",
-	  { 0x48, 0x8b, 0x07 },
-	  3,
-	  RD(8, 0, 0, INSN_EXT_NONE, 8, 0) },
-	{ M64,
-	  "mov (%rdi),%ax",
-	  { 0x66, 0x8b, 0x07 },
-	  3,
-	  RD(2, 0, 0, INSN_EXT_NONE, 2, 0) },
-	{ M64,
-	  "mov (%rdi),%al",
-	  { 0x8a, 0x07 },
-	  2,
-	  RD(1, 0, 0, INSN_EXT_NONE, 1, 0) },
-	{ M64,
-	  "mov (%rdi),%ah",
-	  { 0x8a, 0x27 },
-	  2,
-	  RD(1, 0, 1, INSN_EXT_NONE, 1, 0) },
-	{ M64,
-	  "mov (%rdi),%dh",
-	  { 0x8a, 0x37 },
-	  2,
-	  RD(1, 2, 1, INSN_EXT_NONE, 1, 0) },
-	{ M64,
-	  "mov (%rdi),%dil",
-	  { 0x40, 0x8a, 0x3f },
-	  3,
-	  RD(1, 7, 0, INSN_EXT_NONE, 1, 0) },
-	{ M64,
-	  "mov (%rsi),%r11d",
-	  { 0x44, 0x8b, 0x1e },
-	  3,
-	  RD(4, 11, 0, INSN_EXT_NONE, 4, 1) },
-	{ M64,
-	  "mov 0x8(%r15),%r14",
-	  { 0x4d, 0x8b, 0x77, 0x08 },
-	  4,
-	  RD(8, 14, 0, INSN_EXT_NONE, 8, 0) },
-	{ M64,
-	  "mov 0x1000(%rip),%eax",
-	  { 0x8b, 0x05, 0x00, 0x10, 0x00, 0x00 },
-	  6,
-	  RD(4, 0, 0, INSN_EXT_NONE, 4, 1) },
-	{ M64,
-	  "mov -0x10(%rip),%rdx",
-	  { 0x48, 0x8b, 0x15, 0xf0, 0xff, 0xff, 0xff },
-	  7,
-	  RD(8, 2, 0, INSN_EXT_NONE, 8, 0) },
-	{ M64,
-	  "movabs 0x1122334455667788,%eax",
-	  { 0xa1, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 },
-	  9,
-	  RD(4, 0, 0, INSN_EXT_NONE, 4, 1) },
-	{ M64,
-	  "movabs 0x1122334455667788,%al",
-	  { 0xa0, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 },
-	  9,
-	  RD(1, 0, 0, INSN_EXT_NONE, 1, 0) },
-	{ M64,
-	  "movabs 0x1122334455667788,%rax",
-	  { 0x48, 0xa1, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 },
-	  10,
-	  RD(8, 0, 0, INSN_EXT_NONE, 8, 0) },
-	{ M64,
-	  "movzbl (%rsi),%eax",
-	  { 0x0f, 0xb6, 0x06 },
-	  3,
-	  RD(1, 0, 0, INSN_EXT_ZERO, 4, 1) },
-	{ M64,
-	  "movzwl (%rsi),%eax",
-	  { 0x0f, 0xb7, 0x06 },
-	  3,
-	  RD(2, 0, 0, INSN_EXT_ZERO, 4, 1) },
-	{ M64,
-	  "movzbq (%rsi),%r10",
-	  { 0x4c, 0x0f, 0xb6, 0x16 },
-	  4,
-	  RD(1, 10, 0, INSN_EXT_ZERO, 8, 0) },
-	{ M64,
-	  "movzbw (%rsi),%ax",
-	  { 0x66, 0x0f, 0xb6, 0x06 },
-	  4,
-	  RD(1, 0, 0, INSN_EXT_ZERO, 2, 0) },
-	{ M64,
-	  "movzwq 0x20(%rdi,%rcx,2),%rbx",
-	  { 0x48, 0x0f, 0xb7, 0x5c, 0x4f, 0x20 },
-	  6,
-	  RD(2, 3, 0, INSN_EXT_ZERO, 8, 0) },
-	{ M64,
-	  "movsbl (%rsi),%eax",
-	  { 0x0f, 0xbe, 0x06 },
-	  3,
-	  RD(1, 0, 0, INSN_EXT_SIGN, 4, 1) },
-	{ M64,
-	  "movswl 0x8(%rsi),%edx",
-	  { 0x0f, 0xbf, 0x56, 0x08 },
-	  4,
-	  RD(2, 2, 0, INSN_EXT_SIGN, 4, 1) },
-	{ M64,
-	  "movsbq (%rsi),%rax",
-	  { 0x48, 0x0f, 0xbe, 0x06 },
-	  4,
-	  RD(1, 0, 0, INSN_EXT_SIGN, 8, 0) },
-	{ M64,
-	  "movswq (%rsi),%r8",
-	  { 0x4c, 0x0f, 0xbf, 0x06 },
-	  4,
-	  RD(2, 8, 0, INSN_EXT_SIGN, 8, 0) },
-	{ M64,
-	  "movsbw 0x1000(%rip),%r9w",
-	  { 0x66, 0x44, 0x0f, 0xbe, 0x0d, 0x00, 0x10, 0x00, 0x00 },
-	  9,
-	  RD(1, 9, 0, INSN_EXT_SIGN, 2, 0) },
-	{ M64,
-	  "movl $0x12345678,0x20(%rdx)",
-	  { 0xc7, 0x42, 0x20, 0x78, 0x56, 0x34, 0x12 },
-	  7,
-	  WI(4, 0x12345678ULL) },
-	{ M64, "movb $0xab,(%rdi)", { 0xc6, 0x07, 0xab }, 3, WI(1, 0xabULL) },
-	{ M64,
-	  "movw $0xbeef,(%rdi)",
-	  { 0x66, 0xc7, 0x07, 0xef, 0xbe },
-	  5,
-	  WI(2, 0xbeefULL) },
-	{ M64,
-	  "movq $-1,(%rdi)",
-	  { 0x48, 0xc7, 0x07, 0xff, 0xff, 0xff, 0xff },
-	  7,
-	  WI(8, 0xffffffffffffffffULL) },
-	{ M64,
-	  "movq $0x7fffffff,(%rdi)",
-	  { 0x48, 0xc7, 0x07, 0xff, 0xff, 0xff, 0x7f },
-	  7,
-	  WI(8, 0x7fffffffULL) },
-	{ M64,
-	  "movq $-0x80000000,(%rdi)",
-	  { 0x48, 0xc7, 0x07, 0x00, 0x00, 0x00, 0x80 },
-	  7,
-	  WI(8, 0xffffffff80000000ULL) },
-	{ M64,
-	  "movl $0x80000000,(%rdi)",
-	  { 0xc7, 0x07, 0x00, 0x00, 0x00, 0x80 },
-	  6,
-	  WI(4, 0x80000000ULL) },
-	{ M64,
-	  "movl $1,0x1000(%rip)",
-	  { 0xc7, 0x05, 0x00, 0x10, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00 },
-	  10,
-	  WI(4, 0x1ULL) },
-	{ M64,
-	  "movb $1,0x12345678(%rax,%rbx,2)",
-	  { 0xc6, 0x84, 0x58, 0x78, 0x56, 0x34, 0x12, 0x01 },
-	  8,
-	  WI(1, 0x1ULL) },
-	{ M64,
-	  "movl $0xdeadbeef,%gs:0x10",
-	  { 0x65, 0xc7, 0x04, 0x25, 0x10, 0x00, 0x00, 0x00, 0xef, 0xbe, 0xad,
-	    0xde },
-	  12,
-	  WI(4, 0xdeadbeefULL) },
-	{ M64,
-	  "movw $0x1234,0x10(%r12)",
-	  { 0x66, 0x41, 0xc7, 0x44, 0x24, 0x10, 0x34, 0x12 },
-	  8,
-	  WI(2, 0x1234ULL) },
-	{ M32, "mov %eax,(%edi)", { 0x89, 0x07 }, 2, WR(4, 0, 0) },
-	{ M32, "mov %ax,(%edi)", { 0x66, 0x89, 0x07 }, 3, WR(2, 0, 0) },
-	{ M32, "mov %eax,(%di)", { 0x67, 0x89, 0x05 }, 3, WR(4, 0, 0) },
-	{ M32, "movb %ah,(%ecx)", { 0x88, 0x21 }, 2, WR(1, 0, 1) },
-	{ M32,
-	  "mov %ecx,0x12345678",
-	  { 0x89, 0x0d, 0x78, 0x56, 0x34, 0x12 },
-	  6,
-	  WR(4, 1, 0) },
-	{ M32,
-	  "mov %edx,0x10(%ebp,%esi,4)",
-	  { 0x89, 0x54, 0xb5, 0x10 },
-	  4,
-	  WR(4, 2, 0) },
-	{ M32,
-	  "movl %eax,0x12345678",
-	  { 0xa3, 0x78, 0x56, 0x34, 0x12 },
-	  5,
-	  WR(4, 0, 0) },
-	{ M32,
-	  "addr16 movl %eax,0x1234",
-	  { 0x67, 0xa3, 0x34, 0x12 },
-	  4,
-	  WR(4, 0, 0) },
-	{ M32,
-	  "mov (%esi),%ecx",
-	  { 0x8b, 0x0e },
-	  2,
-	  RD(4, 1, 0, INSN_EXT_NONE, 4, 0) },
-	{ M32,
-	  "mov 0x1234(%bx,%si),%eax",
-	  { 0x67, 0x8b, 0x80, 0x34, 0x12 },
-	  5,
-	  RD(4, 0, 0, INSN_EXT_NONE, 4, 0) },
-	{ M32,
-	  "mov 0x12345678,%eax",
-	  { 0xa1, 0x78, 0x56, 0x34, 0x12 },
-	  5,
-	  RD(4, 0, 0, INSN_EXT_NONE, 4, 0) },
-	{ M32,
-	  "mov 0x12345678,%al",
-	  { 0xa0, 0x78, 0x56, 0x34, 0x12 },
-	  5,
-	  RD(1, 0, 0, INSN_EXT_NONE, 1, 0) },
-	{ M32,
-	  "mov (%eax),%bh",
-	  { 0x8a, 0x38 },
-	  2,
-	  RD(1, 3, 1, INSN_EXT_NONE, 1, 0) },
-	{ M32,
-	  "movzbl (%esi),%eax",
-	  { 0x0f, 0xb6, 0x06 },
-	  3,
-	  RD(1, 0, 0, INSN_EXT_ZERO, 4, 0) },
-	{ M32,
-	  "movswl -4(%esp),%edi",
-	  { 0x0f, 0xbf, 0x7c, 0x24, 0xfc },
-	  5,
-	  RD(2, 7, 0, INSN_EXT_SIGN, 4, 0) },
-	{ M32,
-	  "movl $0x12345678,0x10(%ebp,%esi,4)",
-	  { 0xc7, 0x44, 0xb5, 0x10, 0x78, 0x56, 0x34, 0x12 },
-	  8,
-	  WI(4, 0x12345678ULL) },
-	{ M32,
-	  "movw $0x1234,(%eax)",
-	  { 0x66, 0xc7, 0x00, 0x34, 0x12 },
-	  5,
-	  WI(2, 0x1234ULL) },
-	{ M32,
-	  "movb $0x5a,0x12345678",
-	  { 0xc6, 0x05, 0x78, 0x56, 0x34, 0x12, 0x5a },
-	  7,
-	  WI(1, 0x5aULL) },
-	{ M16, "mov %ax,(%di)", { 0x89, 0x05 }, 2, WR(2, 0, 0) },
-	{ M16, "mov %eax,(%di)", { 0x66, 0x89, 0x05 }, 3, WR(4, 0, 0) },
-	{ M16,
-	  "mov %ax,0x1234(%bp)",
-	  { 0x89, 0x86, 0x34, 0x12 },
-	  4,
-	  WR(2, 0, 0) },
-	{ M16, "mov %al,-2(%bp,%di)", { 0x88, 0x43, 0xfe }, 3, WR(1, 0, 0) },
-	{ M16, "mov %ax,0x5678", { 0xa3, 0x78, 0x56 }, 3, WR(2, 0, 0) },
-	{ M16, "mov %cx,0x5678", { 0x89, 0x0e, 0x78, 0x56 }, 4, WR(2, 1, 0) },
-	{ M16, "mov %dh,(%bx)", { 0x88, 0x37 }, 2, WR(1, 2, 1) },
-	{ M16,
-	  "mov (%bx,%si),%cx",
-	  { 0x8b, 0x08 },
-	  2,
-	  RD(2, 1, 0, INSN_EXT_NONE, 2, 0) },
-	{ M16,
-	  "mov 0x1234,%ax",
-	  { 0xa1, 0x34, 0x12 },
-	  3,
-	  RD(2, 0, 0, INSN_EXT_NONE, 2, 0) },
-	{ M16,
-	  "mov (%eax),%ax",
-	  { 0x67, 0x8b, 0x00 },
-	  3,
-	  RD(2, 0, 0, INSN_EXT_NONE, 2, 0) },
-	{ M16,
-	  "mov 0x10(%eax,%ebx,4),%ax",
-	  { 0x67, 0x8b, 0x44, 0x98, 0x10 },
-	  5,
-	  RD(2, 0, 0, INSN_EXT_NONE, 2, 0) },
-	{ M16,
-	  "addr32 mov 0x12345678,%ax",
-	  { 0x67, 0xa1, 0x78, 0x56, 0x34, 0x12 },
-	  6,
-	  RD(2, 0, 0, INSN_EXT_NONE, 2, 0) },
-	{ M16,
-	  "movzbw (%si),%ax",
-	  { 0x0f, 0xb6, 0x04 },
-	  3,
-	  RD(1, 0, 0, INSN_EXT_ZERO, 2, 0) },
-	{ M16,
-	  "movzbl (%si),%eax",
-	  { 0x66, 0x0f, 0xb6, 0x04 },
-	  4,
-	  RD(1, 0, 0, INSN_EXT_ZERO, 4, 0) },
-	{ M16,
-	  "movsbw 0x1(%bp),%dx",
-	  { 0x0f, 0xbe, 0x56, 0x01 },
-	  4,
-	  RD(1, 2, 0, INSN_EXT_SIGN, 2, 0) },
-	{ M16,
-	  "movw $0x1234,0x10(%bx)",
-	  { 0xc7, 0x47, 0x10, 0x34, 0x12 },
-	  5,
-	  WI(2, 0x1234ULL) },
-	{ M16,
-	  "movl $0x12345678,(%di)",
-	  { 0x66, 0xc7, 0x05, 0x78, 0x56, 0x34, 0x12 },
-	  7,
-	  WI(4, 0x12345678ULL) },
-	{ M16,
-	  "movb $0x12,0x3456",
-	  { 0xc6, 0x06, 0x56, 0x34, 0x12 },
-	  5,
-	  WI(1, 0x12ULL) },
-};
-
-struct notsup_vec {
-	enum insn_cpu_mode mode;
-	const char *text;
-	u8 bytes[INSN_MAX_LEN];
-	unsigned int len;
-	const char *name;
-	bool write;
-	unsigned int size;
+	/* VEC_NOTSUP (also write, size) */
+	char name[16];
 	bool rep, lock;
 };
 
-/* Recognised, refused: the caller reports what it saw. */
-static const struct notsup_vec notsup_vecs[] = {
-	{ M64, "rep movsb", { 0xf3, 0xa4 }, 2, "movs", 1, 1, 1, 0 },
-	{ M64, "rep movsl", { 0xf3, 0xa5 }, 2, "movs", 1, 4, 1, 0 },
-	{ M64, "movsq", { 0x48, 0xa5 }, 2, "movs", 1, 8, 0, 0 },
-	{ M64, "stosl", { 0xab }, 1, "stos", 1, 4, 0, 0 },
-	{ M64, "rep stosq", { 0xf3, 0x48, 0xab }, 3, "stos", 1, 8, 1, 0 },
-	{ M64, "rep stosw", { 0x66, 0xf3, 0xab }, 3, "stos", 1, 2, 1, 0 },
-	{ M64, "lodsb", { 0xac }, 1, "lods", 0, 1, 0, 0 },
-	{ M64, "cmpsb", { 0xa6 }, 1, "cmps", 0, 1, 0, 0 },
-	{ M64, "scasl", { 0xaf }, 1, "scas", 0, 4, 0, 0 },
-	{ M64, "repne scasb", { 0xf2, 0xae }, 2, "scas", 0, 1, 1, 0 },
-	{ M64,
-	  "lock addl $1,(%rdi)",
-	  { 0xf0, 0x83, 0x07, 0x01 },
-	  4,
-	  "add",
-	  1,
-	  4,
-	  0,
-	  1 },
-	{ M64,
-	  "lock orl %eax,(%rdi)",
-	  { 0xf0, 0x09, 0x07 },
-	  3,
-	  "or",
-	  1,
-	  4,
-	  0,
-	  1 },
-	{ M64,
-	  "andl $0xff00,(%rdi)",
-	  { 0x81, 0x27, 0x00, 0xff, 0x00, 0x00 },
-	  6,
-	  "and",
-	  1,
-	  4,
-	  0,
-	  0 },
-	{ M64,
-	  "andl $0x7f,0x10(%rdi)",
-	  { 0x83, 0x67, 0x10, 0x7f },
-	  4,
-	  "and",
-	  1,
-	  4,
-	  0,
-	  0 },
-	{ M64, "xor %eax,(%rdi)", { 0x31, 0x07 }, 2, "xor", 1, 4, 0, 0 },
-	{ M64, "add (%rdi),%eax", { 0x03, 0x07 }, 2, "add", 0, 4, 0, 0 },
-	{ M64,
-	  "orb $0x80,0x1000(%rip)",
-	  { 0x80, 0x0d, 0x00, 0x10, 0x00, 0x00, 0x80 },
-	  7,
-	  "or",
-	  1,
-	  1,
-	  0,
-	  0 },
-	{ M64,
-	  "orw $0x1234,(%rdi)",
-	  { 0x66, 0x81, 0x0f, 0x34, 0x12 },
-	  5,
-	  "or",
-	  1,
-	  2,
-	  0,
-	  0 },
-	{ M64,
-	  "lock orq $0x1000,(%rdi)",
-	  { 0xf0, 0x48, 0x81, 0x0f, 0x00, 0x10, 0x00, 0x00 },
-	  8,
-	  "or",
-	  1,
-	  8,
-	  0,
-	  1 },
-	{ M64, "cmpl $0,(%rdi)", { 0x83, 0x3f, 0x00 }, 3, "cmp", 0, 4, 0, 0 },
-	{ M64, "subq %rax,(%rdi)", { 0x48, 0x29, 0x07 }, 3, "sub", 1, 8, 0, 0 },
-	{ M64, "adcb (%rdi),%al", { 0x12, 0x07 }, 2, "adc", 0, 1, 0, 0 },
-	{ M64,
-	  "sbb %ecx,0x8(%rdx)",
-	  { 0x19, 0x4a, 0x08 },
-	  3,
-	  "sbb",
-	  1,
-	  4,
-	  0,
-	  0 },
-	{ M64, "test %eax,(%rdi)", { 0x85, 0x07 }, 2, "test", 0, 4, 0, 0 },
-	{ M64, "xchg %eax,(%rdi)", { 0x87, 0x07 }, 2, "xchg", 1, 4, 0, 0 },
-	{ M64, "incl (%rdi)", { 0xff, 0x07 }, 2, "inc", 1, 4, 0, 0 },
-	{ M64, "lock decl (%rdi)", { 0xf0, 0xff, 0x0f }, 3, "dec", 1, 4, 0, 1 },
-	{ M64, "incb 0x10(%rax)", { 0xfe, 0x40, 0x10 }, 3, "inc", 1, 1, 0, 0 },
-	{ M64, "notl (%rdi)", { 0xf7, 0x17 }, 2, "not", 1, 4, 0, 0 },
-	{ M64, "negq (%rdi)", { 0x48, 0xf7, 0x1f }, 3, "neg", 1, 8, 0, 0 },
-	{ M64, "mull (%rdi)", { 0xf7, 0x27 }, 2, "mul", 0, 4, 0, 0 },
-	{ M64,
-	  "lock btsl $3,(%rdi)",
-	  { 0xf0, 0x0f, 0xba, 0x2f, 0x03 },
-	  5,
-	  "bts",
-	  1,
-	  4,
-	  0,
-	  1 },
-	{ M64, "btl %eax,(%rdi)", { 0x0f, 0xa3, 0x07 }, 3, "bt", 0, 4, 0, 0 },
-	{ M64,
-	  "btl $5,(%rdi)",
-	  { 0x0f, 0xba, 0x27, 0x05 },
-	  4,
-	  "bt",
-	  0,
-	  4,
-	  0,
-	  0 },
-	{ M64,
-	  "lock btrq %rax,(%rdi)",
-	  { 0xf0, 0x48, 0x0f, 0xb3, 0x07 },
-	  5,
-	  "btr",
-	  1,
-	  8,
-	  0,
-	  1 },
-	{ M64,
-	  "btcw $1,(%rdi)",
-	  { 0x66, 0x0f, 0xba, 0x3f, 0x01 },
-	  5,
-	  "btc",
-	  1,
-	  2,
-	  0,
-	  0 },
-	{ M64,
-	  "lock cmpxchg %ecx,(%rdi)",
-	  { 0xf0, 0x0f, 0xb1, 0x0f },
-	  4,
-	  "cmpxchg",
-	  1,
-	  4,
-	  0,
-	  1 },
-	{ M64,
-	  "lock cmpxchgb %cl,(%rdi)",
-	  { 0xf0, 0x0f, 0xb0, 0x0f },
-	  4,
-	  "cmpxchg",
-	  1,
-	  1,
-	  0,
-	  1 },
-	{ M64,
-	  "lock xadd %eax,(%rdi)",
-	  { 0xf0, 0x0f, 0xc1, 0x07 },
-	  4,
-	  "xadd",
-	  1,
-	  4,
-	  0,
-	  1 },
-	{ M64, "testb $1,(%rdi)", { 0xf6, 0x07, 0x01 }, 3, "test", 0, 1, 0, 0 },
-	{ M64,
-	  "testl $0x1000,(%rdi)",
-	  { 0xf7, 0x07, 0x00, 0x10, 0x00, 0x00 },
-	  6,
-	  "test",
-	  0,
-	  4,
-	  0,
-	  0 },
-	{ M64,
-	  "testq $-2,0x40(%rdi)",
-	  { 0x48, 0xf7, 0x47, 0x40, 0xfe, 0xff, 0xff, 0xff },
-	  8,
-	  "test",
-	  0,
-	  8,
-	  0,
-	  0 },
-	{ M64,
-	  "testw $0x8000,(%rdi)",
-	  { 0x66, 0xf7, 0x07, 0x00, 0x80 },
-	  5,
-	  "test",
-	  0,
-	  2,
-	  0,
-	  0 },
-	{ M32, "rep movsl", { 0xf3, 0xa5 }, 2, "movs", 1, 4, 1, 0 },
-	{ M32,
-	  "lock addl $1,(%eax)",
-	  { 0xf0, 0x83, 0x00, 0x01 },
-	  4,
-	  "add",
-	  1,
-	  4,
-	  0,
-	  1 },
-	{ M32,
-	  "orw $0x1234,0x10(%ebx)",
-	  { 0x66, 0x81, 0x4b, 0x10, 0x34, 0x12 },
-	  6,
-	  "or",
-	  1,
-	  2,
-	  0,
-	  0 },
-	{ M16, "rep movsw", { 0xf3, 0xa5 }, 2, "movs", 1, 2, 1, 0 },
-	{ M16,
-	  "orw $0x1234,0x10(%bx)",
-	  { 0x81, 0x4f, 0x10, 0x34, 0x12 },
-	  5,
-	  "or",
-	  1,
-	  2,
-	  0,
-	  0 },
-	{ M16,
-	  "orl $0x12345678,(%si)",
-	  { 0x66, 0x81, 0x0c, 0x78, 0x56, 0x34, 0x12 },
-	  7,
-	  "or",
-	  1,
-	  4,
-	  0,
-	  0 },
-};
+#define MAX_VECS 512
+static struct vec vecs[MAX_VECS];
+static size_t nr_vecs;
 
-struct len_vec {
-	enum insn_cpu_mode mode;
-	const char *text;
-	u8 bytes[INSN_MAX_LEN];
-	unsigned int len;
-};
+static char *next_tok(char **s)
+{
+	char *t = *s;
 
-/* Intercepted instructions (and a few MOVs) for insn_length(). */
-static const struct len_vec len_vecs[] = {
-	{ M64, "cpuid", { 0x0f, 0xa2 }, 2 },
-	{ M64, "rdmsr", { 0x0f, 0x32 }, 2 },
-	{ M64, "wrmsr", { 0x0f, 0x30 }, 2 },
-	{ M64, "rdtsc", { 0x0f, 0x31 }, 2 },
-	{ M64, "rdtscp", { 0x0f, 0x01, 0xf9 }, 3 },
-	{ M64, "rdpmc", { 0x0f, 0x33 }, 2 },
-	{ M64, "hlt", { 0xf4 }, 1 },
-	{ M64, "invd", { 0x0f, 0x08 }, 2 },
-	{ M64, "wbinvd", { 0x0f, 0x09 }, 2 },
-	{ M64, "xsetbv", { 0x0f, 0x01, 0xd1 }, 3 },
-	{ M64, "vmcall", { 0x0f, 0x01, 0xc1 }, 3 },
-	{ M64, "vmmcall", { 0x0f, 0x01, 0xd9 }, 3 },
-	{ M64, "vmrun", { 0x0f, 0x01, 0xd8 }, 3 },
-	{ M64, "vmload", { 0x0f, 0x01, 0xda }, 3 },
-	{ M64, "vmsave", { 0x0f, 0x01, 0xdb }, 3 },
-	{ M64, "stgi", { 0x0f, 0x01, 0xdc }, 3 },
-	{ M64, "clgi", { 0x0f, 0x01, 0xdd }, 3 },
-	{ M64, "skinit", { 0x0f, 0x01, 0xde }, 3 },
-	{ M64, "invlpga", { 0x0f, 0x01, 0xdf }, 3 },
-	{ M64, "monitor", { 0x0f, 0x01, 0xc8 }, 3 },
-	{ M64, "mwait", { 0x0f, 0x01, 0xc9 }, 3 },
-	{ M64, "monitorx", { 0x0f, 0x01, 0xfa }, 3 },
-	{ M64, "mwaitx", { 0x0f, 0x01, 0xfb }, 3 },
-	{ M64, "pause", { 0xf3, 0x90 }, 2 },
-	{ M64, "in $0x80,%al", { 0xe4, 0x80 }, 2 },
-	{ M64, "in $0x71,%eax", { 0xe5, 0x71 }, 2 },
-	{ M64, "in $0x60,%ax", { 0x66, 0xe5, 0x60 }, 3 },
-	{ M64, "out %al,$0x80", { 0xe6, 0x80 }, 2 },
-	{ M64, "out %eax,$0x20", { 0xe7, 0x20 }, 2 },
-	{ M64, "in (%dx),%al", { 0xec }, 1 },
-	{ M64, "in (%dx),%ax", { 0x66, 0xed }, 2 },
-	{ M64, "in (%dx),%eax", { 0xed }, 1 },
-	{ M64, "out %al,(%dx)", { 0xee }, 1 },
-	{ M64, "out %ax,(%dx)", { 0x66, 0xef }, 2 },
-	{ M64, "out %eax,(%dx)", { 0xef }, 1 },
-	{ M64, "insb", { 0x6c }, 1 },
-	{ M64, "insw", { 0x66, 0x6d }, 2 },
-	{ M64, "insl", { 0x6d }, 1 },
-	{ M64, "outsb", { 0x6e }, 1 },
-	{ M64, "outsw", { 0x66, 0x6f }, 2 },
-	{ M64, "outsl", { 0x6f }, 1 },
-	{ M64, "rep insb", { 0xf3, 0x6c }, 2 },
-	{ M64, "rep outsw", { 0x66, 0xf3, 0x6f }, 3 },
-	{ M64, "rep outsl", { 0xf3, 0x6f }, 2 },
-	{ M64, "rep insl (%dx),%es:(%edi)", { 0x67, 0xf3, 0x6d }, 3 },
-	{ M64, "rep outsb %fs:(%rsi),(%dx)", { 0x64, 0xf3, 0x6e }, 3 },
-	{ M64, "mov %cr0,%rax", { 0x0f, 0x20, 0xc0 }, 3 },
-	{ M64, "mov %rax,%cr3", { 0x0f, 0x22, 0xd8 }, 3 },
-	{ M64, "mov %cr8,%rax", { 0x44, 0x0f, 0x20, 0xc0 }, 4 },
-	{ M64, "mov %r9,%cr4", { 0x41, 0x0f, 0x22, 0xe1 }, 4 },
-	{ M64, "mov %cr2,%r15", { 0x41, 0x0f, 0x20, 0xd7 }, 4 },
-	{ M64, "mov %db7,%rax", { 0x0f, 0x21, 0xf8 }, 3 },
-	{ M64, "mov %rax,%db7", { 0x0f, 0x23, 0xf8 }, 3 },
-	{ M64, "mov %rbx,%db0", { 0x0f, 0x23, 0xc3 }, 3 },
-	{ M64, "invlpg (%rax)", { 0x0f, 0x01, 0x38 }, 3 },
-	{ M64,
-	  "invlpg 0x10(%rax,%rbx,4)",
-	  { 0x0f, 0x01, 0x7c, 0x98, 0x10 },
-	  5 },
-	{ M64,
-	  "invlpg 0x12345678(%rip)",
-	  { 0x0f, 0x01, 0x3d, 0x78, 0x56, 0x34, 0x12 },
-	  7 },
-	{ M64, "invlpg (%r13)", { 0x41, 0x0f, 0x01, 0x7d, 0x00 }, 5 },
-	{ M64,
-	  "invlpg 0x1000(,%rcx,8)",
-	  { 0x0f, 0x01, 0x3c, 0xcd, 0x00, 0x10, 0x00, 0x00 },
-	  8 },
-	{ M64, "invlpg -0x8(%rsp)", { 0x0f, 0x01, 0x7c, 0x24, 0xf8 }, 5 },
-	{ M64, "invlpg (%eax)", { 0x67, 0x0f, 0x01, 0x38 }, 4 },
-	{ M64,
-	  "invlpg %gs:0x12345678(%r12,%r13,2)",
-	  { 0x65, 0x43, 0x0f, 0x01, 0xbc, 0x6c, 0x78, 0x56, 0x34, 0x12 },
-	  10 },
-	{ M64, "mov %eax,(%rdi)", { 0x89, 0x07 }, 2 },
-	{ M64, "mov (%rdi),%rax", { 0x48, 0x8b, 0x07 }, 3 },
-	{ M64,
-	  "movl $0x12345678,0x20(%rdx)",
-	  { 0xc7, 0x42, 0x20, 0x78, 0x56, 0x34, 0x12 },
-	  7 },
-	{ M64, "movzbl (%rsi),%eax", { 0x0f, 0xb6, 0x06 }, 3 },
-	{ M32, "cpuid", { 0x0f, 0xa2 }, 2 },
-	{ M32, "rdmsr", { 0x0f, 0x32 }, 2 },
-	{ M32, "rdtscp", { 0x0f, 0x01, 0xf9 }, 3 },
-	{ M32, "hlt", { 0xf4 }, 1 },
-	{ M32, "vmmcall", { 0x0f, 0x01, 0xd9 }, 3 },
-	{ M32, "pause", { 0xf3, 0x90 }, 2 },
-	{ M32, "in $0x80,%al", { 0xe4, 0x80 }, 2 },
-	{ M32, "out %eax,(%dx)", { 0xef }, 1 },
-	{ M32, "rep insw", { 0x66, 0xf3, 0x6d }, 3 },
-	{ M32, "rep outsl", { 0xf3, 0x6f }, 2 },
-	{ M32, "mov %cr0,%eax", { 0x0f, 0x20, 0xc0 }, 3 },
-	{ M32, "mov %eax,%cr3", { 0x0f, 0x22, 0xd8 }, 3 },
-	{ M32, "mov %eax,%db7", { 0x0f, 0x23, 0xf8 }, 3 },
-	{ M32,
-	  "invlpg 0x12345678",
-	  { 0x0f, 0x01, 0x3d, 0x78, 0x56, 0x34, 0x12 },
-	  7 },
-	{ M32, "invlpg (%eax,%ebx,8)", { 0x0f, 0x01, 0x3c, 0xd8 }, 4 },
-	{ M32, "invlpg 0x10(%bx,%si)", { 0x67, 0x0f, 0x01, 0x78, 0x10 }, 5 },
-	{ M32, "invlpg (%di)", { 0x67, 0x0f, 0x01, 0x3d }, 4 },
-	{ M32, "mov %eax,(%edi)", { 0x89, 0x07 }, 2 },
-	{ M32, "movw $0x1234,(%eax)", { 0x66, 0xc7, 0x00, 0x34, 0x12 }, 5 },
-	{ M16, "cpuid", { 0x0f, 0xa2 }, 2 },
-	{ M16, "wrmsr", { 0x0f, 0x30 }, 2 },
-	{ M16, "hlt", { 0xf4 }, 1 },
-	{ M16, "vmmcall", { 0x0f, 0x01, 0xd9 }, 3 },
-	{ M16, "pause", { 0xf3, 0x90 }, 2 },
-	{ M16, "in $0x80,%al", { 0xe4, 0x80 }, 2 },
-	{ M16, "outsw", { 0x6f }, 1 },
-	{ M16, "rep outsb", { 0xf3, 0x6e }, 2 },
-	{ M16, "mov %cr0,%eax", { 0x0f, 0x20, 0xc0 }, 3 },
-	{ M16, "mov %eax,%cr0", { 0x0f, 0x22, 0xc0 }, 3 },
-	{ M16, "invlpg (%bx,%si)", { 0x0f, 0x01, 0x38 }, 3 },
-	{ M16, "invlpg 0x1234", { 0x0f, 0x01, 0x3e, 0x34, 0x12 }, 5 },
-	{ M16, "invlpg 0x12(%bp)", { 0x0f, 0x01, 0x7e, 0x12 }, 4 },
-	{ M16,
-	  "invlpg 0x12345678(%eax)",
-	  { 0x67, 0x0f, 0x01, 0xb8, 0x78, 0x56, 0x34, 0x12 },
-	  8 },
-	{ M16, "invlpg (%esp)", { 0x67, 0x0f, 0x01, 0x3c, 0x24 }, 5 },
-	{ M16, "mov %ax,(%di)", { 0x89, 0x05 }, 2 },
-	{ M16,
-	  "movl $0x12345678,(%di)",
-	  { 0x66, 0xc7, 0x05, 0x78, 0x56, 0x34, 0x12 },
-	  7 },
-};
+	while (*t == ' ')
+		t++;
+	if (!*t)
+		return NULL;
+	*s = t;
+	while (**s && **s != ' ')
+		(*s)++;
+	if (**s)
+		*(*s)++ = '\0';
+	return t;
+}
+
+static unsigned long tok_ul(char **s)
+{
+	char *t = next_tok(s);
+
+	assert_non_null(t);
+	return strtoul(t, NULL, 0);
+}
+
+static enum insn_ext parse_ext(const char *t)
+{
+	assert_non_null(t);
+	if (!strcmp(t, "ZERO"))
+		return INSN_EXT_ZERO;
+	if (!strcmp(t, "SIGN"))
+		return INSN_EXT_SIGN;
+	assert_string_equal(t, "NONE");
+	return INSN_EXT_NONE;
+}
+
+static void parse_expect(struct vec *v, char *e)
+{
+	char *t;
+
+	if (v->kind == VEC_NOTSUP) {
+		t = next_tok(&e);
+		assert_non_null(t);
+		snprintf(v->name, sizeof(v->name), "%s", t);
+		v->write = tok_ul(&e);
+		v->size = tok_ul(&e);
+		v->rep = tok_ul(&e);
+		v->lock = tok_ul(&e);
+		return;
+	}
+	if (v->kind == VEC_LEN)
+		return;
+	t = next_tok(&e);
+	assert_non_null(t);
+	v->write = *t != 'R';
+	v->src_kind = *t == 'I' ? INSN_OP_IMM : INSN_OP_REG;
+	v->size = tok_ul(&e);
+	if (*t == 'I') {
+		v->imm = strtoull(next_tok(&e), NULL, 0);
+		return;
+	}
+	v->reg = tok_ul(&e);
+	v->high = tok_ul(&e);
+	if (*t == 'R') {
+		v->ext = parse_ext(next_tok(&e));
+		v->dst_size = tok_ul(&e);
+		v->zero_upper32 = tok_ul(&e);
+	}
+}
+
+static void parse_line(char *line)
+{
+	char *bar1 = strchr(line, '|'), *bar2, *s = line, *t;
+	struct vec *v = &vecs[nr_vecs];
+
+	assert_non_null(bar1);
+	bar2 = strchr(bar1 + 1, '|');
+	assert_non_null(bar2);
+	*bar1 = *bar2 = '\0';
+	assert_true(nr_vecs < MAX_VECS);
+	memset(v, 0, sizeof(*v));
+	snprintf(v->text, sizeof(v->text), "%s", bar2 + 2);
+	t = next_tok(&s);
+	assert_non_null(t);
+	v->kind = !strcmp(t, "mmio")	 ? VEC_MMIO
+		  : !strcmp(t, "notsup") ? VEC_NOTSUP
+					 : VEC_LEN;
+	switch (tok_ul(&s)) {
+	case 16: v->mode = M16; break;
+	case 32: v->mode = M32; break;
+	default: v->mode = M64;
+	}
+	while ((t = next_tok(&s))) {
+		assert_true(v->len < INSN_MAX_LEN);
+		v->bytes[v->len++] = (u8)strtoul(t, NULL, 16);
+	}
+	assert_true(v->len > 0);
+	parse_expect(v, bar1 + 1);
+	nr_vecs++;
+}
+
+static int load_vectors(void **state)
+{
+	size_t size;
+	char *buf = harness_load_file("insn/vectors.txt", &size), *line;
+
+	(void)state;
+	buf = realloc(buf, size + 1);
+	assert_non_null(buf);
+	buf[size] = '\0';
+	nr_vecs = 0;
+	for (line = buf; line && *line;) {
+		char *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (*line && *line != '#')
+			parse_line(line);
+		line = nl ? nl + 1 : NULL;
+	}
+	free(buf);
+	return 0;
+}
+
+static size_t count(enum vec_kind kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nr_vecs; i++)
+		n += vecs[i].kind == kind;
+	return n;
+}
 
 /* Decode from an exact-size heap copy: any read past avail trips ASan. */
 static int mmio_exact(const u8 *bytes, unsigned int avail,
@@ -846,7 +205,7 @@ static int length_exact(const u8 *bytes, unsigned int avail,
 	return r;
 }
 
-static void check_mmio(const struct mmio_vec *v, const struct insn_mmio *o)
+static void check_mmio(const struct vec *v, const struct insn_mmio *o)
 {
 	if (o->len != v->len || o->write != v->write || o->size != v->size ||
 	    o->reg_high_byte != v->high || o->ext != v->ext ||
@@ -877,8 +236,12 @@ static void check_mmio(const struct mmio_vec *v, const struct insn_mmio *o)
 static void test_mmio_vectors(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(mmio_vecs); i++) {
-		const struct mmio_vec *v = &mmio_vecs[i];
+	assert_true(count(VEC_MMIO) >= 40);
+	for (size_t i = 0; i < nr_vecs; i++) {
+		const struct vec *v = &vecs[i];
+
+		if (v->kind != VEC_MMIO)
+			continue;
 		struct insn_mmio o;
 		unsigned int len;
 		u8 padded[32];
@@ -939,8 +302,12 @@ static void test_mmio_named_examples(void **state)
 static void test_mmio_truncated(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(mmio_vecs); i++) {
-		const struct mmio_vec *v = &mmio_vecs[i];
+	assert_true(count(VEC_MMIO) >= 40);
+	for (size_t i = 0; i < nr_vecs; i++) {
+		const struct vec *v = &vecs[i];
+
+		if (v->kind != VEC_MMIO)
+			continue;
 
 		for (unsigned int n = 0; n < v->len; n++) {
 			struct insn_mmio o;
@@ -961,8 +328,12 @@ static void test_mmio_truncated(void **state)
 static void test_notsup(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(notsup_vecs); i++) {
-		const struct notsup_vec *v = &notsup_vecs[i];
+	assert_true(count(VEC_NOTSUP) >= 40);
+	for (size_t i = 0; i < nr_vecs; i++) {
+		const struct vec *v = &vecs[i];
+
+		if (v->kind != VEC_NOTSUP)
+			continue;
 		struct insn_mmio o;
 		unsigned int len;
 		int r = mmio_exact(v->bytes, v->len, v->mode, &o);
@@ -1149,8 +520,12 @@ static void test_length_vectors(void **state)
 	static const u8 segs[] = { 0x2e, 0x3e, 0x26, 0x36, 0x64, 0x65 };
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(len_vecs); i++) {
-		const struct len_vec *v = &len_vecs[i];
+	assert_true(count(VEC_LEN) >= 40);
+	for (size_t i = 0; i < nr_vecs; i++) {
+		const struct vec *v = &vecs[i];
+
+		if (v->kind != VEC_LEN)
+			continue;
 		unsigned int len = 0, n;
 		u8 buf[32];
 		int r = length_exact(v->bytes, v->len, v->mode, &len);
@@ -1257,14 +632,14 @@ static void test_bad_arguments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mmio_vectors),
+		cmocka_unit_test_setup(test_mmio_vectors, load_vectors),
 		cmocka_unit_test(test_mmio_named_examples),
-		cmocka_unit_test(test_mmio_truncated),
-		cmocka_unit_test(test_notsup),
+		cmocka_unit_test_setup(test_mmio_truncated, load_vectors),
+		cmocka_unit_test_setup(test_notsup, load_vectors),
 		cmocka_unit_test(test_mmio_invalid),
 		cmocka_unit_test(test_mmio_prefix_rules),
 		cmocka_unit_test(test_15_byte_limit),
-		cmocka_unit_test(test_length_vectors),
+		cmocka_unit_test_setup(test_length_vectors, load_vectors),
 		cmocka_unit_test(test_length_invalid),
 		cmocka_unit_test(test_length_mov_cr_mod_ignored),
 		cmocka_unit_test(test_bad_arguments),
