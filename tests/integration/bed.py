@@ -301,6 +301,12 @@ def evaluate(case, lines, emu_text, result):
                   f"exit status {rc}" + (f" = (0x{rc >> 1:x} << 1) | 1" if ok else ""))
         out.append((bool(ok), "exited through isa-debug-exit with status (code<<1)|1 != 1",
                     detail))
+    elif expected_exit:
+        # Any other value: the emulator must have ended by itself (guest
+        # power-off, Bochs shutdown port); the markers say whether it was right.
+        out.append((not result["killed"], f"{case['bed']} exited by itself",
+                    "emulator was still running at the timeout" if result["killed"]
+                    else ""))
     else:
         exited = not result["killed"]
         out.append((not exited, f"{case['bed']} still running at the end (no reset or exit)",

@@ -7,7 +7,9 @@
 #   "HV: ready"), hv_cmdline, require [(label, regex)], forbid [(label, regex)]
 #   (serial console), forbid_emu (emulator output/log), numeric [(label, regex
 #   with two groups, "increase")], expect_exit ("debug-exit": the emulator
-#   must exit by itself via isa-debug-exit), enabled/disabled (reason).
+#   must exit by itself via isa-debug-exit with status (code<<1)|1 != 1; any
+#   other true value: it must exit by itself), enabled=False with
+#   disabled="reason" (listed and skipped, not counted).
 # Regexes are matched per line (re.M); markers are the stable console strings.
 
 
