@@ -63,7 +63,9 @@ SUITES = {
         # panic=exit, leaves QEMU through isa-debug-exit (port 0xf4).
         dict(name="qemu-expected-panic", bed="qemu", timeout=60, settle=(0, 15),
              hv_cmdline="panic=exit test_panic=1",
-             require=[("PANIC: (expected)", r"PANIC:")],
+             require=[("PANIC: (expected)", r"PANIC:"),
+                      ("the panic is the deliberate one (names test_panic)",
+                       r"PANIC:.*\btest_panic")],
              forbid=[("no FATAL:", r"FATAL:"), ("no EXCEPTION:", r"EXCEPTION:")],
              expect_exit="debug-exit"),
     ],
