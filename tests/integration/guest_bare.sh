@@ -246,7 +246,7 @@ fi
 
 # ---- Bochs ---------------------------------------------------------------------
 bochs_case() {
-	local name=bochs-e1000-tx dir=$work/bochs-e1000-tx t0 iso bpid drain_pid= i pty
+	local name=bochs-e1000-tx dir=$work/bochs-e1000-tx t0 iso bpid drain_pid='' i pty
 	local bytes=16384
 	mkdir -p "$dir/iso/boot/grub"
 	echo "case $name (bare Bochs, GRUB ISO, e1000 ethmod=null)"
@@ -311,7 +311,7 @@ bochs_case() {
 	else
 		echo "  warning: no Bochs screen pty found"
 	fi
-	local t_grub= t_loaded= t_kernel= t_up= t_link= secs
+	local t_grub='' t_loaded='' t_kernel='' t_up='' t_link='' secs
 	i=0
 	while kill -0 "$bpid" 2>/dev/null; do
 		if [ -z "$t_loaded" ] && [ -f "$dir/serial.log" ] &&
