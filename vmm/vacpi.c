@@ -17,10 +17,10 @@
 #include "lib/log.h"
 #include "lib/string.h"
 
-#define VACPI_GPA_LIMIT BIT(52)  /* architectural MAXPHYADDR bound */
+#define VACPI_GPA_LIMIT BIT(52) /* architectural MAXPHYADDR bound */
 #define VACPI_HDR_LEN sizeof(struct acpi_sdt_header)
-#define VACPI_CSUM_OFF 9         /* acpi_sdt_header.checksum */
-#define VACPI_OEM_OFF 10         /* oem_id .. creator_revision: 26 bytes */
+#define VACPI_CSUM_OFF 9 /* acpi_sdt_header.checksum */
+#define VACPI_OEM_OFF 10 /* oem_id .. creator_revision: 26 bytes */
 #define VACPI_OEM_LEN 26
 
 /* ---- little-endian access (buffers may be unaligned) --------------------- */
@@ -67,9 +67,9 @@ static bool sig_is(const struct acpi_table *t, const char *sig)
 
 enum vacpi_fate {
 	VACPI_DROP = 0, /* not a root table (or invalid): not the guest's */
-	VACPI_HIDE,     /* a root table the guest must not see */
+	VACPI_HIDE,	/* a root table the guest must not see */
 	VACPI_COPY,
-	VACPI_MADT,     /* the first valid MADT: rewritten */
+	VACPI_MADT, /* the first valid MADT: rewritten */
 };
 
 static enum vacpi_fate table_fate(const struct vacpi_input *in,
@@ -82,8 +82,9 @@ static enum vacpi_fate table_fate(const struct vacpi_input *in,
 	if (sig_is(t, ACPI_SIG_MCFG))
 		return in->keep_mcfg ? VACPI_COPY : VACPI_HIDE;
 	if (sig_is(t, ACPI_SIG_MADT))
-		return t == acpi_find_table(in->fw, ACPI_SIG_MADT, 0) ?
-			       VACPI_MADT : VACPI_HIDE;
+		return t == acpi_find_table(in->fw, ACPI_SIG_MADT, 0)
+			       ? VACPI_MADT
+			       : VACPI_HIDE;
 	/* Not root entries (the DSDT and FACS come through the FADT). */
 	if (sig_is(t, ACPI_SIG_RSDT) || sig_is(t, ACPI_SIG_XSDT) ||
 	    sig_is(t, ACPI_SIG_DSDT) || sig_is(t, ACPI_SIG_FACS))
@@ -94,25 +95,30 @@ static enum vacpi_fate table_fate(const struct vacpi_input *in,
 /* ---- MADT (5.2.12) -------------------------------------------------------- */
 
 struct vacpi_cpu {
-	u32 off;  /* of the guest's LAPIC/x2APIC entry in the firmware MADT */
-	u32 uid;  /* its ACPI processor UID */
+	u32 off; /* of the guest's LAPIC/x2APIC entry in the firmware MADT */
+	u32 uid; /* its ACPI processor UID */
 };
 
+#define VACPI_MADT_ENTRIES sizeof(struct acpi_madt_raw) /* first entry */
+
 /*
- * Walk the entries of the MADT at m (len bytes, >= the fixed part): off and
- * elen of each; stops at the first malformed length, as the parser does.
- * Each step advances >= 2 bytes, so the walk is bounded by len.
+ * Is there a well-formed entry at off of the MADT at m (len bytes)? Its
+ * length goes to *elen. Walks stop at the first malformed length, as the
+ * parser does; each step advances >= 2 bytes, so they are bounded by len.
  */
-#define VACPI_MADT_FOR_EACH(m, len, off, elen)                                    \
-	for (u32 off = sizeof(struct acpi_madt_raw), elen = 0;               \
-	     off + 2 <= (len) && (elen = (m)[off + 1]) >= 2 &&               \
-	     elen <= (len) - off;                                            \
-	     off += elen)
+static bool madt_entry(const u8 *m, u32 len, u32 off, u32 *elen)
+{
+	if (off > len || len - off < 2)
+		return false;
+	*elen = m[off + 1];
+	return *elen >= 2 && *elen <= len - off;
+}
 
 static bool madt_find_cpu(const u8 *m, u32 len, u32 apic_id,
 			  struct vacpi_cpu *cpu)
 {
-	VACPI_MADT_FOR_EACH(m, len, off, elen) {
+	for (u32 off = VACPI_MADT_ENTRIES, elen; madt_entry(m, len, off, &elen);
+	     off += elen) {
 		const u8 *e = m + off;
 
 		/* xAPIC ids are 8 bits; 0xff is not a CPU. */
@@ -140,12 +146,9 @@ static bool madt_keep(const u8 *e, u32 elen, u32 off,
 {
 	switch (e[0]) {
 	case ACPI_MADT_LAPIC:
-	case ACPI_MADT_X2APIC:
-		return off == cpu->off;
-	case ACPI_MADT_IOAPIC:
-		return elen >= sizeof(struct acpi_madt_ioapic);
-	case ACPI_MADT_ISO:
-		return elen >= sizeof(struct acpi_madt_iso);
+	case ACPI_MADT_X2APIC: return off == cpu->off;
+	case ACPI_MADT_IOAPIC: return elen >= sizeof(struct acpi_madt_ioapic);
+	case ACPI_MADT_ISO: return elen >= sizeof(struct acpi_madt_iso);
 	case ACPI_MADT_NMI_SOURCE:
 		return elen >= sizeof(struct acpi_madt_nmi_source);
 	case ACPI_MADT_LAPIC_OVERRIDE:
@@ -155,9 +158,9 @@ static bool madt_keep(const u8 *e, u32 elen, u32 off,
 		       (e[2] == 0xff || e[2] == cpu->uid);
 	case ACPI_MADT_X2APIC_NMI: /* UID 0xffffffff: all processors */
 		return elen >= sizeof(struct acpi_madt_x2apic_nmi) &&
-		       (get32(e + 4) == 0xffffffffu || get32(e + 4) == cpu->uid);
-	default:
-		return false;
+		       (get32(e + 4) == 0xffffffffu ||
+			get32(e + 4) == cpu->uid);
+	default: return false;
 	}
 }
 
@@ -173,14 +176,15 @@ static void madt_enable_cpu(u8 *e)
 }
 
 /* The guest's MADT: its length; written to dst (if not NULL) as well. */
-static size_t madt_rewrite(const u8 *src, u32 len,
-			   const struct vacpi_cpu *cpu, u8 *dst)
+static size_t madt_rewrite(const u8 *src, u32 len, const struct vacpi_cpu *cpu,
+			   u8 *dst)
 {
 	size_t n = sizeof(struct acpi_madt_raw);
 
 	if (dst)
 		memcpy(dst, src, n);
-	VACPI_MADT_FOR_EACH(src, len, off, elen) {
+	for (u32 off = VACPI_MADT_ENTRIES, elen;
+	     madt_entry(src, len, off, &elen); off += elen) {
 		if (!madt_keep(src + off, elen, off, cpu))
 			continue;
 		if (dst) {
@@ -202,7 +206,8 @@ static unsigned int madt_count_cpus(const u8 *m, u32 len)
 {
 	unsigned int n = 0;
 
-	VACPI_MADT_FOR_EACH(m, len, off, elen)
+	for (u32 off = VACPI_MADT_ENTRIES, elen; madt_entry(m, len, off, &elen);
+	     off += elen)
 		if (m[off] == ACPI_MADT_LAPIC || m[off] == ACPI_MADT_X2APIC)
 			n++;
 	return n;
@@ -216,13 +221,13 @@ struct vacpi_plan {
 	u32 madt_len;
 	struct vacpi_cpu cpu;
 	unsigned int nr_entries; /* XSDT/RSDT entries */
-	const u8 *root;          /* firmware RSDT/XSDT (OEM fields), or NULL */
+	const u8 *root;		 /* firmware RSDT/XSDT (OEM fields), or NULL */
 };
 
 struct vacpi_out {
-	u8 *buf;       /* NULL on the measuring pass: nothing is written */
+	u8 *buf; /* NULL on the measuring pass: nothing is written */
 	size_t cap;
-	size_t pos;    /* end of the layout so far */
+	size_t pos; /* end of the layout so far */
 	gpa_t base_gpa;
 	bool overflow;
 };
@@ -308,7 +313,7 @@ static void put_rsdp(struct vacpi_out *o, size_t off, gpa_t xsdt_gpa,
 		return;
 	memcpy(p, ACPI_RSDP_SIG, 8);
 	memcpy(p + 9, in->fw->rsdp_raw + 9, 6); /* OEM id */
-	p[15] = 2;                             /* revision: XSDT valid */
+	p[15] = 2;				/* revision: XSDT valid */
 	put32(p + 16, (u32)rsdt_gpa);
 	put32(p + 20, ACPI_RSDP_V2_LEN);
 	put64(p + 24, xsdt_gpa);
@@ -342,11 +347,8 @@ static size_t layout(const struct vacpi_input *in, const struct vacpi_plan *pl,
 				off = place_copy(o, acpi_map_table(in->mem, t),
 						 t->len);
 				break;
-			case VACPI_MADT:
-				off = place_madt(o, pl);
-				break;
-			default:
-				continue;
+			case VACPI_MADT: off = place_madt(o, pl); break;
+			default: continue;
 			}
 		}
 		if (i >= pl->nr_entries) {
@@ -372,7 +374,8 @@ static size_t layout(const struct vacpi_input *in, const struct vacpi_plan *pl,
 
 static int check_extras(const struct vacpi_input *in)
 {
-	if (in->nr_extra > VACPI_MAX_EXTRA || (in->nr_extra && !in->extra_tables))
+	if (in->nr_extra > VACPI_MAX_EXTRA ||
+	    (in->nr_extra && !in->extra_tables))
 		return -EINVAL;
 	for (unsigned int i = 0; i < in->nr_extra; i++) {
 		const u8 *t = in->extra_tables[i];
@@ -395,7 +398,8 @@ static int make_plan(const struct vacpi_input *in, struct vacpi_plan *pl)
 	memset(pl, 0, sizeof(*pl));
 	pl->madt = acpi_map_table(in->mem, madt);
 	if (!pl->madt || madt->len < sizeof(struct acpi_madt_raw)) {
-		pr_err("no usable firmware MADT: the guest would have no CPU\n");
+		pr_err("no usable firmware MADT: the guest would have no "
+		       "CPU\n");
 		return -ENOENT;
 	}
 	pl->madt_len = madt->len;
@@ -425,9 +429,8 @@ static int make_plan(const struct vacpi_input *in, struct vacpi_plan *pl)
 }
 
 /* Bytes the layout takes (from base_gpa), or 0 if beyond the GPA limit. */
-static size_t measure(const struct vacpi_input *in,
-		      const struct vacpi_plan *pl, gpa_t base_gpa,
-		      bool with_rsdt)
+static size_t measure(const struct vacpi_input *in, const struct vacpi_plan *pl,
+		      gpa_t base_gpa, bool with_rsdt)
 {
 	struct vacpi_out o = { .cap = VACPI_GPA_LIMIT - base_gpa,
 			       .base_gpa = base_gpa };
@@ -463,7 +466,8 @@ int vacpi_build(const struct vacpi_input *in, gpa_t base_gpa, void *buf,
 	if (!need || need > buf_len)
 		return -E2BIG;
 
-	o = (struct vacpi_out){ .buf = buf, .cap = buf_len,
+	o = (struct vacpi_out){ .buf = buf,
+				.cap = buf_len,
 				.base_gpa = base_gpa };
 	rsdp = layout(in, &pl, &o, with_rsdt);
 	if (o.overflow || o.pos != need)
@@ -476,8 +480,7 @@ int vacpi_build(const struct vacpi_input *in, gpa_t base_gpa, void *buf,
 /* ---- console ---------------------------------------------------------------- */
 
 /* The table header at gpa inside buf, if it and its length lie in buf. */
-static const u8 *built_table(const u8 *b, size_t used, gpa_t base_gpa,
-			     u64 gpa)
+static const u8 *built_table(const u8 *b, size_t used, gpa_t base_gpa, u64 gpa)
 {
 	u64 off = gpa - base_gpa;
 
@@ -504,7 +507,10 @@ static void print_hidden(const struct vacpi_input *in)
 	for (unsigned int i = 0; i < m->nr_cpus; i++) {
 		if (m->cpus[i].apic_id == in->guest_apic_id)
 			continue;
-		printk("%s%u", cpus ? "," : n ? ", cpus apic=" : " cpus apic=",
+		printk("%s%u",
+		       cpus ? ","
+		       : n  ? ", cpus apic="
+			    : " cpus apic=",
 		       m->cpus[i].apic_id);
 		cpus++;
 	}
@@ -520,8 +526,9 @@ void vacpi_print(const struct vacpi_input *in, const void *buf, size_t used,
 	u32 n;
 
 	rsdp = b && rsdp_gpa >= base_gpa && rsdp_gpa - base_gpa <= used &&
-			       used - (rsdp_gpa - base_gpa) >= ACPI_RSDP_V2_LEN ?
-		       b + (rsdp_gpa - base_gpa) : NULL;
+			       used - (rsdp_gpa - base_gpa) >= ACPI_RSDP_V2_LEN
+		       ? b + (rsdp_gpa - base_gpa)
+		       : NULL;
 	xsdt = rsdp ? built_table(b, used, base_gpa, get64(rsdp + 24)) : NULL;
 	if (!in || !in->fw || !xsdt) {
 		printk("VACPI: no tables\n");
@@ -543,10 +550,12 @@ void vacpi_print(const struct vacpi_input *in, const void *buf, size_t used,
 		sig[4] = '\0';
 		if (!memcmp(sig, ACPI_SIG_MADT, 4) &&
 		    get32(t + 4) >= sizeof(struct acpi_madt_raw))
-			printk(" APIC(%u cpu)", madt_count_cpus(t, get32(t + 4)));
+			printk(" APIC(%u cpu)",
+			       madt_count_cpus(t, get32(t + 4)));
 		else if (i + in->nr_extra >= n)
 			printk(" %s(%s)", sig,
-			       !memcmp(sig, ACPI_SIG_DMAR, 4) ? "viommu" : "added");
+			       !memcmp(sig, ACPI_SIG_DMAR, 4) ? "viommu"
+							      : "added");
 		else
 			printk(" %s", sig);
 	}

@@ -16,18 +16,19 @@
 #include "drivers/acpi.h"
 #include "lib/types.h"
 
-#define VACPI_ALIGN 16      /* guest-physical alignment of every table */
-#define VACPI_MAX_EXTRA 16  /* tables the hypervisor may add */
+#define VACPI_ALIGN 16	   /* guest-physical alignment of every table */
+#define VACPI_MAX_EXTRA 16 /* tables the hypervisor may add */
 
 struct vacpi_input {
-	const struct acpi_info *fw;  /* the firmware's tables, from acpi_init() */
-	const struct acpi_mem *mem;  /* to read the firmware tables' bytes */
-	u32 guest_apic_id;           /* the only CPU the guest may see */
+	const struct acpi_info
+		*fw; /* the firmware's tables, from acpi_init() */
+	const struct acpi_mem *mem; /* to read the firmware tables' bytes */
+	u32 guest_apic_id;	    /* the only CPU the guest may see */
 	/* Whole tables to add (e.g. the vIOMMU's DMAR), each header + body of
 	 * its header's length; the copies get their checksum recomputed. */
 	const void *const *extra_tables;
 	unsigned int nr_extra;
-	bool keep_mcfg;              /* default false: the guest uses CF8/CFC */
+	bool keep_mcfg; /* default false: the guest uses CF8/CFC */
 };
 
 /**

@@ -139,8 +139,9 @@ static struct fw *fw_load(const char *name)
 
 		if (line[0] == '#')
 			continue;
-		assert_int_equal(sscanf(line, "%63s %7s %llx %u", file, sig,
-					&pa, &len), 4);
+		assert_int_equal(
+			sscanf(line, "%63s %7s %llx %u", file, sig, &pa, &len),
+			4);
 		snprintf(rel, sizeof(rel), "acpi/%s/%s", name, file);
 		data = harness_load_file(rel, &got);
 		assert_int_equal(got, len);
@@ -167,7 +168,8 @@ static void fw_free(struct fw *fw)
 
 static struct vacpi_input input(const struct fw *fw, u32 apic_id)
 {
-	return (struct vacpi_input){ .fw = &fw->info, .mem = &fw->m->am,
+	return (struct vacpi_input){ .fw = &fw->info,
+				     .mem = &fw->m->am,
 				     .guest_apic_id = apic_id };
 }
 
@@ -176,8 +178,8 @@ static struct vacpi_input input(const struct fw *fw, u32 apic_id)
 struct built {
 	u64 base, rsdp;
 	size_t used;
-	u8 *buf;         /* == the guest memory region's data */
-	struct mem *g;   /* the buffer + the firmware's DSDT and FACS */
+	u8 *buf;       /* == the guest memory region's data */
+	struct mem *g; /* the buffer + the firmware's DSDT and FACS */
 	struct acpi_info info;
 };
 
@@ -202,7 +204,8 @@ static struct built *build(const struct fw *fw, const struct vacpi_input *in,
 
 	assert_non_null(b);
 	assert_non_null(big);
-	assert_int_equal(vacpi_build(in, base, big, cap, &b->rsdp, &b->used), 0);
+	assert_int_equal(vacpi_build(in, base, big, cap, &b->rsdp, &b->used),
+			 0);
 	assert_true(b->used > 0 && b->used <= cap);
 	assert_true(b->rsdp >= base && b->rsdp - base < b->used);
 	b->base = base;
@@ -220,8 +223,8 @@ static struct built *build(const struct fw *fw, const struct vacpi_input *in,
 	mem_add(b->g, fw->info.fadt.facs_pa, region(fw->m, "FACS")->data,
 		region(fw->m, "FACS")->len, "FACS");
 	harness_log_clear();
-	assert_int_equal(acpi_init(&b->g->am, b->buf + (b->rsdp - base),
-				   &b->info), 0);
+	assert_int_equal(
+		acpi_init(&b->g->am, b->buf + (b->rsdp - base), &b->info), 0);
 	return b;
 }
 
@@ -287,9 +290,9 @@ static void check_common(const struct fw *fw, const struct built *b,
 		    fw->info.tables[k].valid)
 			fw_root = &fw->info.tables[k];
 	assert_non_null(fw_root); /* OEM fields of the firmware's root */
-	assert_memory_equal(x + 10,
-			    (const u8 *)acpi_map_table(&fw->m->am, fw_root) + 10,
-			    26);
+	assert_memory_equal(
+		x + 10, (const u8 *)acpi_map_table(&fw->m->am, fw_root) + 10,
+		26);
 
 	/* one CPU, enabled; interrupt routing as the firmware's */
 	assert_true(m->present);
@@ -362,13 +365,16 @@ static void test_q35_iommu(void **state)
 	assert_int_equal(b->info.madt.nr_isos, 5);
 	assert_int_equal(b->info.madt.lapic_nmis[0].uid, 0xff);
 	/* the copies are the firmware's bytes */
-	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "HPET", 0)->pa),
-			    region(fw->m, "HPET")->data, 56);
-	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "WAET", 0)->pa),
-			    region(fw->m, "WAET")->data, 40);
+	assert_memory_equal(
+		built_at(b, acpi_find_table(&b->info, "HPET", 0)->pa),
+		region(fw->m, "HPET")->data, 56);
+	assert_memory_equal(
+		built_at(b, acpi_find_table(&b->info, "WAET", 0)->pa),
+		region(fw->m, "WAET")->data, 40);
 	/* MADT: the firmware's header (OEM ids) apart from length/checksum */
-	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa)
-				    + 10, region(fw->m, "APIC")->data + 10, 34);
+	assert_memory_equal(
+		built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa) + 10,
+		region(fw->m, "APIC")->data + 10, 34);
 	/* 128-byte firmware MADT minus one 8-byte LAPIC entry */
 	assert_int_equal(acpi_find_table(&b->info, "APIC", 0)->len, 120);
 
@@ -454,8 +460,9 @@ static void test_bochs(void **state)
 	assert_int_equal(b->info.madt.nr_isos, 1);
 	assert_false(b->info.mcfg.present);
 	assert_int_equal(b->info.fadt.revision, 1);
-	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "SSDT", 0)->pa),
-			    region(fw->m, "SSDT")->data, 68);
+	assert_memory_equal(
+		built_at(b, acpi_find_table(&b->info, "SSDT", 0)->pa),
+		region(fw->m, "SSDT")->data, 68);
 	harness_log_clear();
 	vacpi_print(&in, b->buf, b->used, b->base, b->rsdp);
 	assert_log_has("tables: FACP APIC(1 cpu) SSDT HPET\n");
@@ -511,8 +518,9 @@ static void test_extra_tables(void **state)
 	assert_int_equal(b->info.dmar.haw, 39);
 	assert_int_equal(b->info.dmar.nr_drhd, 1);
 	assert_int_equal(b->info.dmar.drhd[0].base, 0xfed91000);
-	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "DMAR", 0)->pa)
-				    + 10, dmar + 10, 54);
+	assert_memory_equal(
+		built_at(b, acpi_find_table(&b->info, "DMAR", 0)->pa) + 10,
+		dmar + 10, 54);
 	assert_int_equal(dmar[9], 0x55); /* the caller's table untouched */
 	harness_log_clear();
 	vacpi_print(&in, b->buf, b->used, b->base, b->rsdp);
@@ -608,15 +616,17 @@ static void test_too_small(void **state)
 		rsdp = 0;
 		used2 = 0;
 		if (len < used) {
-			assert_int_equal(vacpi_build(&in, base, buf, len, &rsdp,
-						     &used2), -E2BIG);
+			assert_int_equal(
+				vacpi_build(&in, base, buf, len, &rsdp, &used2),
+				-E2BIG);
 			for (size_t k = 0; k < len; k++)
 				assert_int_equal(buf[k], 0xa5);
 			assert_int_equal(rsdp, 0);
 			assert_int_equal(used2, 0);
 		} else {
-			assert_int_equal(vacpi_build(&in, base, buf, len, &rsdp,
-						     &used2), 0);
+			assert_int_equal(
+				vacpi_build(&in, base, buf, len, &rsdp, &used2),
+				0);
 			assert_int_equal(used2, used);
 			assert_memory_equal(buf, big, used);
 		}
@@ -674,7 +684,8 @@ static void test_rebuild_from_output(void **state)
 	b = build(fw, &in, 0x3ff00000);
 	fw2.m = b->g;
 	fw2.info = b->info;
-	in2 = (struct vacpi_input){ .fw = &b->info, .mem = &b->g->am,
+	in2 = (struct vacpi_input){ .fw = &b->info,
+				    .mem = &b->g->am,
 				    .guest_apic_id = 0 };
 	b2 = build(&fw2, &in2, 0x3fe00000);
 	check_common(&fw2, b2, 0, false);
@@ -682,9 +693,9 @@ static void test_rebuild_from_output(void **state)
 	root_sigs(b2, s2, sizeof(s2));
 	assert_string_equal(s1, s2);
 	assert_int_equal(b2->used, b->used);
-	assert_memory_equal(built_at(b2, acpi_find_table(&b2->info, "APIC", 0)->pa),
-			    built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa),
-			    120);
+	assert_memory_equal(
+		built_at(b2, acpi_find_table(&b2->info, "APIC", 0)->pa),
+		built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa), 120);
 	harness_log_clear();
 	vacpi_print(&in2, b2->buf, b2->used, b2->base, b2->rsdp);
 	assert_log_has("VACPI: hidden: nothing\n");
@@ -724,17 +735,19 @@ static size_t make_madt(u8 *m)
 {
 	static const u8 lapic0[] = { 0, 8, 0, 0, 1, 0, 0, 0 };
 	static const u8 lapic1[] = { 0, 8, 1, 1, 2, 0, 0, 0 };
-	static const u8 x2[] = { 9, 16, 0, 0, 0x00, 0x01, 0, 0, 2, 0, 0, 0,
-				 7, 0, 0, 0 };
-	static const u8 ioapic[] = { 1, 12, 4, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0 };
+	static const u8 x2[] = { 9, 16, 0, 0, 0x00, 0x01, 0, 0,
+				 2, 0,	0, 0, 7,    0,	  0, 0 };
+	static const u8 ioapic[] = {
+		1, 12, 4, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0
+	};
 	static const u8 iso[] = { 2, 10, 0, 9, 9, 0, 0, 0, 0x0d, 0 };
 	static const u8 nmisrc[] = { 3, 8, 5, 0, 2, 0, 0, 0 };
 	static const u8 lnmi_all[] = { 4, 6, 0xff, 5, 0, 1 };
 	static const u8 lnmi_1[] = { 4, 6, 1, 5, 0, 1 };
 	static const u8 x2nmi_7[] = { 10, 12, 5, 0, 7, 0, 0, 0, 1, 0, 0, 0 };
 	static const u8 x2nmi_3[] = { 10, 12, 5, 0, 3, 0, 0, 0, 1, 0, 0, 0 };
-	static const u8 x2nmi_all[] = { 10, 12, 5, 0, 0xff, 0xff, 0xff, 0xff,
-					0, 0, 0, 0 };
+	static const u8 x2nmi_all[] = { 10,   12,   5, 0, 0xff, 0xff,
+					0xff, 0xff, 0, 0, 0,	0 };
 	static const u8 ovr[] = { 5, 12, 0, 0, 0, 0, 0xe0, 0xfe, 0, 0, 0, 0 };
 	static const u8 wakeup[16] = { 0x10, 16, 0, 0, 1 };
 	static const u8 unknown[] = { 0x7f, 4, 1, 2 };
@@ -813,12 +826,13 @@ static void test_madt_x2apic_guest(void **state)
 	assert_int_equal(m->lapic_nmis[0].uid, 0xff);
 	assert_int_equal(m->lapic_nmis[1].uid, 7);
 	assert_int_equal(m->lapic_nmis[2].uid, 0xffffffff);
-	assert_int_equal(m->nr_other, 0);  /* wakeup/unknown dropped */
+	assert_int_equal(m->nr_other, 0); /* wakeup/unknown dropped */
 	assert_int_equal(m->lapic_pa, 0xfee00000);
 	/* 44 + x2 16 + ioapic 12 + iso 10 + nmi 8 + 6 + 12 + 12 + ovr 12 */
 	assert_int_equal(acpi_find_table(&b->info, "APIC", 0)->len, 132);
-	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa)
-				    + 10, "SYNTHX", 6);
+	assert_memory_equal(
+		built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa) + 10,
+		"SYNTHX", 6);
 	harness_log_clear();
 	vacpi_print(&in, b->buf, b->used, b->base, b->rsdp);
 	assert_log_has("APIC(1 cpu)");
@@ -857,14 +871,17 @@ static void test_madt_missing_cpu(void **state)
 	size_t used;
 
 	(void)state;
-	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp,
-				     &used), -ENOENT);
+	assert_int_equal(
+		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used),
+		-ENOENT);
 	in.guest_apic_id = 0xff; /* not an xAPIC CPU */
-	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp,
-				     &used), -ENOENT);
+	assert_int_equal(
+		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used),
+		-ENOENT);
 	in.guest_apic_id = 0x101;
-	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp,
-				     &used), -ENOENT);
+	assert_int_equal(
+		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used),
+		-ENOENT);
 	assert_log_has("APIC id 257 is not in the firmware MADT");
 	fw_free(fw);
 }
@@ -885,21 +902,23 @@ static void test_no_madt_or_unmapped(void **state)
 	for (unsigned int i = 0; i < copy->nr_tables; i++)
 		if (!strcmp(copy->tables[i].sig, "APIC"))
 			copy->tables[i].valid = false;
-	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp,
-				     &used), -ENOENT);
+	assert_int_equal(
+		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used),
+		-ENOENT);
 	assert_log_has("no usable firmware MADT");
 	/* a table that cannot be read any more */
 	*copy = fw->info;
 	region(fw->m, "WAET")->pa = 0x7000000;
 	harness_log_clear();
-	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp,
-				     &used), -EFAULT);
+	assert_int_equal(
+		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used),
+		-EFAULT);
 	assert_log_has("firmware WAET at 0x3ffe22f0 not accessible");
 	/* a hidden one need not be readable */
 	region(fw->m, "WAET")->pa = 0x3ffe22f0;
 	region(fw->m, "DMAR")->pa = 0x7000000;
-	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp,
-				     &used), 0);
+	assert_int_equal(
+		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used), 0);
 	free(copy);
 	fw_free(fw);
 }
