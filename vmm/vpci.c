@@ -279,7 +279,7 @@ static void data_io(struct vpci *v, unsigned int byte, unsigned int size,
 	if (v->cf8 & PCI_CF8_ENABLE)
 		f = find_fn(v, (u32)FIELD_GET(PCI_CF8_BUS | PCI_CF8_DEVFN,
 					      v->cf8)); /* == PCI_BDF() */
-	if (!f) {
+	if (!f || !v->host) {
 		no_target(v, size, write, val);
 		return;
 	}
