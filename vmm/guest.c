@@ -320,7 +320,9 @@ int guest_launch(const struct guest_platform *p)
 	if (err)
 		return err;
 	guest_mem_init(plan.e820, plan.nr_e820);
-	vpci_init(&vpci, p->pci_ops, p->pci, p->nic ? PCI_BDF(p->nic->bus, p->nic->dev, p->nic->fn) : 0);
+	vpci_init(&vpci, p->pci_ops, p->pci,
+		  p->nic ? PCI_BDF(p->nic->bus, p->nic->dev, p->nic->fn) :
+			   VPCI_NO_NIC);
 	vpci_print(&vpci);
 	exit_platform.vpci = &vpci;
 	intercepts(p, &ic);

@@ -85,6 +85,12 @@ int guest_fetch_rip(struct vcpu *v, u8 *buf, unsigned int max)
 	struct guest_paging p;
 	u64 linear;
 
+	if (v->exit.nr_insn_bytes) { /* supplied by the CPU (decode assists) */
+		unsigned int n = MIN(v->exit.nr_insn_bytes, max);
+
+		memcpy(buf, v->exit.insn_bytes, n);
+		return (int)n;
+	}
 	memset(&p, 0, sizeof(p));
 	p.cr0 = v->ops->read(v, VCPU_CR0);
 	p.cr3 = v->ops->read(v, VCPU_CR3);

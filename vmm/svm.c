@@ -25,6 +25,8 @@
 #define SVM_ATTR_DATA 0x0c93
 #define SVM_ATTR_TSS64_BUSY 0x008b
 #define SVM_ASID 1
+#define SVM_TLB_FLUSH_ALL 1
+#define SVM_TLB_FLUSH_ASID 3 /* with CPUID FlushByAsid */
 
 struct svm_vcpu {
 	struct svm_caps caps;
@@ -321,6 +323,11 @@ static void svm_decode_exit(struct vcpu *v, struct svm_vcpu *s)
 		e->npf.read = !e->npf.write && !e->npf.fetch;
 		e->npf.translated = e->qual & SVM_NPF_PRESENT;
 		e->insn_len = 0; /* the faulting instruction is decoded */
+		if (s->caps.decode_assists) {
+			e->nr_insn_bytes = MIN(vmcb_read8(vmcb, VMCB_INSN_LEN), 15);
+			memcpy(e->insn_bytes, vmcb + VMCB_INSN_BYTES,
+			       e->nr_insn_bytes);
+		}
 		break;
 	default:
 		break;
@@ -347,7 +354,9 @@ void svm_exit_handler(struct vcpu *v)
 	if (!s->injected && (intinfo & SVM_EVTINJ_VALID))
 		vmcb_write64(vmcb, VMCB_EVENTINJ, intinfo);
 	if (s->flush_pending) {
-		vmcb_write8(vmcb, VMCB_TLB_CONTROL, 1);
+		vmcb_write8(vmcb, VMCB_TLB_CONTROL,
+			    s->caps.flush_by_asid ? SVM_TLB_FLUSH_ASID :
+						    SVM_TLB_FLUSH_ALL);
 		s->flush_pending = false;
 	}
 	vmcb_write32(vmcb, VMCB_CLEAN, 0);

@@ -53,6 +53,8 @@
 #define VMCB_NCR3 0x0b0              /* u64: nested page table root */
 #define VMCB_CLEAN 0x0c0             /* u32 */
 #define VMCB_NRIP 0x0c8              /* u64, with NRIPS */
+#define VMCB_INSN_LEN 0x0d0          /* u8, with decode assists */
+#define VMCB_INSN_BYTES 0x0d1        /* 15 bytes fetched at #NPF */
 
 /* State-save area: segments are {u16 sel, u16 attrib, u32 limit, u64 base} */
 #define VMCB_ES 0x400

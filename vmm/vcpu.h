@@ -98,6 +98,10 @@ struct vcpu_exit {
 		bool has_error;
 		u32 error;
 	} exc;
+	/* bytes of the faulting instruction, when the CPU supplies them (SVM
+	 * decode assists); 0 = fetch them through the guest page tables */
+	u8 nr_insn_bytes;
+	u8 insn_bytes[15];
 };
 
 enum vcpu_event {
