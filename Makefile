@@ -103,6 +103,7 @@ deps:
 
 include tests/unit/build.mk
 include tests/lint.mk
+include tests/fuzz/build.mk
 
 clean:
 	rm -rf $(BUILD)

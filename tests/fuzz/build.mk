@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: MIT
+#
+# libFuzzer harnesses over the pure decoders (included by the Makefile):
+#   make fuzz-build   build/fuzz/<name> (clang, ASan+UBSan+libFuzzer)
+#   make fuzz-smoke   each target for FUZZ_SECONDS (default 20) over its seed
+#                     corpus; prints "fuzz: N passed, N failed"
+#   make fuzz         the same, FUZZ_SECONDS default 600
+# Seeds: tests/fuzz/corpus/<target>/ (read-only); new inputs go to
+# build/fuzz/corpus/<target>/, crashes to build/fuzz/artifacts/<target>/,
+# logs to build/test-logs/fuzz/. A target passes if it ran without a crash.
+
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I. \
+	-include tests/unit/host_names.h -DHOST_TEST \
+	-Wall -Wextra -Werror -Wshadow
+
+FUZZ_TARGETS := insn guest_walk
+fuzz-insn-srcs := tests/fuzz/fuzz_insn.c vmm/insn_decode.c lib/string.c
+fuzz-guest_walk-srcs := tests/fuzz/fuzz_guest_walk.c vmm/guest_walk.c \
+	lib/string.c
+
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
+
+define fuzz_rule
+$(BUILD)/fuzz/fuzz_$(1): $$(fuzz-$(1)-srcs) $$(wildcard vmm/*.h lib/*.h) \
+		tests/unit/host_names.h
+	@mkdir -p $$(dir $$@)
+	$$(if $$(Q),@echo "  FUZZCC  $$@")
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(fuzz-$(1)-srcs) -o $$@
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+.PHONY: fuzz-build fuzz-smoke fuzz
+fuzz-build: $(FUZZ_BINS)
+
+fuzz-smoke: fuzz-build
+	$(Q)BUILD=$(BUILD) tests/fuzz/run.sh $${FUZZ_SECONDS:-20} $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	$(Q)BUILD=$(BUILD) tests/fuzz/run.sh $${FUZZ_SECONDS:-600} $(FUZZ_TARGETS)
