@@ -81,8 +81,9 @@ int guest_walk(const struct guest_paging *p, const struct guest_mem_ops *m,
  * CPL-dependent U/S, R/W and SMEP (the CPU has already fetched these bytes
  * at the guest's CPL). Returns the number of bytes read (>= 1): fewer than
  * max when the next page is not mapped or not readable. -EFAULT when the
- * first page does not translate, -EIO when its memory is not readable RAM,
- * -EINVAL when max is 0.
+ * first page does not translate (not present, reserved bit, XD,
+ * non-canonical), -EIO when its page tables or the page itself are not
+ * readable RAM, -EINVAL when max is 0 or m is NULL.
  */
 int guest_fetch_insn(const struct guest_paging *p,
 		     const struct guest_mem_ops *m, u64 linear_rip, u8 *buf,
