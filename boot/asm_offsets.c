@@ -11,8 +11,7 @@
 #include "boot/smp.h"
 #include "vmm/vcpu.h"
 
-#define DEFINE(sym, val) \
-	__asm__ __volatile__("\n@@ASM_DEFINE@@ " #sym " %0" ::"i"(val))
+#define DEFINE(sym, val) __asm__ __volatile__("\n@@ASM_DEFINE@@ " #sym " %0" ::"i"(val))
 #define OFFSET(sym, str, mem) DEFINE(sym, offsetof(struct str, mem))
 
 void asm_offsets(void);

@@ -78,11 +78,9 @@ static bool parse_hex(struct word w, size_t maxdigits, u64 *out)
 	(int)MIN((w).len, (size_t)CMDLINE_QUOTE_MAX), (w).s, \
 		(w).len > CMDLINE_QUOTE_MAX ? "..." : ""
 
-static int bad_value(const struct cmdline_opt *o, struct word v,
-		     const char *why)
+static int bad_value(const struct cmdline_opt *o, struct word v, const char *why)
 {
-	pr_warn("bad value '" QUOTE_FMT "' for option '%s': %s\n",
-		QUOTE_ARGS(v), o->key, why);
+	pr_warn("bad value '" QUOTE_FMT "' for option '%s': %s\n", QUOTE_ARGS(v), o->key, why);
 	return -EINVAL;
 }
 
@@ -110,11 +108,20 @@ static int parse_size(struct word v, u64 *out)
 
 	if (v.len) {
 		switch (lower(v.s[v.len - 1])) {
-		case 'k': shift = 10; break;
-		case 'm': shift = 20; break;
-		case 'g': shift = 30; break;
-		case 't': shift = 40; break;
-		default: break;
+		case 'k':
+			shift = 10;
+			break;
+		case 'm':
+			shift = 20;
+			break;
+		case 'g':
+			shift = 30;
+			break;
+		case 't':
+			shift = 40;
+			break;
+		default:
+			break;
 		}
 	}
 	if (shift)
@@ -146,16 +153,13 @@ static int parse_number(const struct cmdline_opt *o, struct word v, u64 *out)
 
 	if (alias_lookup(o, v, out))
 		return 0;
-	err = o->type == CMDLINE_SIZE ? parse_size(v, out)
-				      : str_to_u64(v.s, v.len, out);
+	err = o->type == CMDLINE_SIZE ? parse_size(v, out) : str_to_u64(v.s, v.len, out);
 	if (err == -ERANGE)
 		return bad_value(o, v, "number too large");
 	if (err)
-		return bad_value(
-			o, v,
-			o->type == CMDLINE_SIZE
-				? "expected a size like 64M, 512K, 4096"
-				: "not a number");
+		return bad_value(o, v,
+				 o->type == CMDLINE_SIZE ? "expected a size like 64M, 512K, 4096"
+							 : "not a number");
 	if (*out >= o->min && (!o->max || *out <= o->max))
 		return 0;
 	if (o->type == CMDLINE_SIZE) {
@@ -206,8 +210,7 @@ static int parse_s64(const struct cmdline_opt *o, struct word v, s64 *out)
 
 static int parse_bool(const struct cmdline_opt *o, struct word v, bool *out)
 {
-	static const char *const names[] = { "0", "off", "no",	"false",
-					     "1", "on",	 "yes", "true" };
+	static const char *const names[] = { "0", "off", "no", "false", "1", "on", "yes", "true" };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++) {
 		if (word_is(v, names[i])) {
@@ -227,8 +230,7 @@ static void list_names(char *why, size_t size, const char *const *names)
 		n += (size_t)snprintf(why + n, size - n, " %s", *names);
 }
 
-static int parse_enum(const struct cmdline_opt *o, struct word v,
-		      unsigned int *out)
+static int parse_enum(const struct cmdline_opt *o, struct word v, unsigned int *out)
 {
 	char why[128];
 
@@ -258,13 +260,11 @@ static int parse_flags(const struct cmdline_opt *o, struct word v, u64 *out)
 		if (!item.len || word_is(item, "none"))
 			continue;
 		if (word_is(item, "all")) {
-			for (unsigned int b = 0;
-			     b < 64 && o->enum_names && o->enum_names[b]; b++)
+			for (unsigned int b = 0; b < 64 && o->enum_names && o->enum_names[b]; b++)
 				mask |= BIT(b);
 			continue;
 		}
-		for (unsigned int b = 0;
-		     b < 64 && o->enum_names && o->enum_names[b]; b++) {
+		for (unsigned int b = 0; b < 64 && o->enum_names && o->enum_names[b]; b++) {
 			if (word_is(item, o->enum_names[b])) {
 				mask |= BIT(b);
 				found = true;
@@ -282,8 +282,7 @@ static int parse_flags(const struct cmdline_opt *o, struct word v, u64 *out)
 /* [SSSS:]BB:DD.F, all hex; device <= 0x1f, function <= 7. */
 static int parse_bdf(const struct cmdline_opt *o, struct word v, u32 *out)
 {
-	static const char *const why =
-		"expected [SSSS:]BB:DD.F (hex, device <= 1f, function <= 7)";
+	static const char *const why = "expected [SSSS:]BB:DD.F (hex, device <= 1f, function <= 7)";
 	struct word f[4]; /* seg, bus, dev, fn */
 	const char *p = v.s, *end = v.s + v.len;
 	unsigned int colons = 0, n = 0;
@@ -306,9 +305,8 @@ static int parse_bdf(const struct cmdline_opt *o, struct word v, u32 *out)
 		p = q < end ? q + 1 : end;
 	}
 	n = colons == 2 ? 1 : 0;
-	if ((colons == 2 && !parse_hex(f[0], 4, &seg)) ||
-	    !parse_hex(f[n], 2, &bus) || !parse_hex(f[n + 1], 2, &dev) ||
-	    !parse_hex(f[n + 2], 1, &fn) || dev > 0x1f || fn > 7)
+	if ((colons == 2 && !parse_hex(f[0], 4, &seg)) || !parse_hex(f[n], 2, &bus) ||
+	    !parse_hex(f[n + 1], 2, &dev) || !parse_hex(f[n + 2], 1, &fn) || dev > 0x1f || fn > 7)
 		return bad_value(o, v, why);
 	*out = CMDLINE_BDF_MAKE(seg, bus, dev, fn);
 	return 0;
@@ -374,26 +372,28 @@ static int apply(const struct cmdline_opt *o, struct word v)
 		if (!err)
 			*(u32 *)o->dst = val.bdf;
 		break;
-	case CMDLINE_STRING: err = parse_string(o, v); break;
-	default: err = bad_value(o, v, "option has an unknown type"); break;
+	case CMDLINE_STRING:
+		err = parse_string(o, v);
+		break;
+	default:
+		err = bad_value(o, v, "option has an unknown type");
+		break;
 	}
 	if (!err && o->set)
 		*o->set = true;
 	return err;
 }
 
-static const struct cmdline_opt *lookup(const struct cmdline_opt *opts,
-					unsigned int nr, struct word key)
+static const struct cmdline_opt *lookup(const struct cmdline_opt *opts, unsigned int nr,
+					struct word key)
 {
 	for (unsigned int i = 0; i < nr; i++)
-		if (strlen(opts[i].key) == key.len &&
-		    !strncmp(opts[i].key, key.s, key.len))
+		if (strlen(opts[i].key) == key.len && !strncmp(opts[i].key, key.s, key.len))
 			return &opts[i];
 	return NULL;
 }
 
-int cmdline_parse(const char *s, const struct cmdline_opt *opts,
-		  unsigned int nr)
+int cmdline_parse(const char *s, const struct cmdline_opt *opts, unsigned int nr)
 {
 	int problems = 0;
 
@@ -418,8 +418,7 @@ int cmdline_parse(const char *s, const struct cmdline_opt *opts,
 			val = (struct word){ eq + 1, w.len - key.len - 1 };
 		o = lookup(opts, nr, key);
 		if (!o) {
-			pr_warn("unknown option '" QUOTE_FMT "' (ignored)\n",
-				QUOTE_ARGS(key));
+			pr_warn("unknown option '" QUOTE_FMT "' (ignored)\n", QUOTE_ARGS(key));
 			problems++;
 		} else if (apply(o, val)) {
 			problems++;
@@ -447,17 +446,17 @@ static void format_value(const struct cmdline_opt *o, char *buf, size_t size)
 		if (o->type == CMDLINE_S64)
 			snprintf(buf, size, "%ld", (s64)u);
 		else
-			snprintf(buf, size,
-				 o->flags & CMDLINE_F_HEX ? "0x%lx" : "%lu", u);
+			snprintf(buf, size, o->flags & CMDLINE_F_HEX ? "0x%lx" : "%lu", u);
 		return;
-	case CMDLINE_SIZE: format_size(buf, size, *(const u64 *)o->dst); return;
+	case CMDLINE_SIZE:
+		format_size(buf, size, *(const u64 *)o->dst);
+		return;
 	case CMDLINE_BOOL:
 		snprintf(buf, size, "%s", *(const bool *)o->dst ? "on" : "off");
 		return;
 	case CMDLINE_ENUM:
 		u = *(const unsigned int *)o->dst;
-		for (unsigned int i = 0; o->enum_names && o->enum_names[i];
-		     i++) {
+		for (unsigned int i = 0; o->enum_names && o->enum_names[i]; i++) {
 			if (i == u) {
 				snprintf(buf, size, "%s", o->enum_names[i]);
 				return;
@@ -469,12 +468,10 @@ static void format_value(const struct cmdline_opt *o, char *buf, size_t size)
 		u = *(const u64 *)o->dst;
 		buf[0] = '\0';
 		n = 0;
-		for (unsigned int b = 0;
-		     b < 64 && o->enum_names && o->enum_names[b] && n < size;
+		for (unsigned int b = 0; b < 64 && o->enum_names && o->enum_names[b] && n < size;
 		     b++)
 			if (u & BIT(b))
-				n += (size_t)snprintf(buf + n, size - n, "%s%s",
-						      n ? "," : "",
+				n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "",
 						      o->enum_names[b]);
 		if (!n)
 			snprintf(buf, size, "none");
@@ -484,11 +481,11 @@ static void format_value(const struct cmdline_opt *o, char *buf, size_t size)
 		if (o->set && !*o->set)
 			snprintf(buf, size, "none");
 		else if (bdf >> 16)
-			snprintf(buf, size, "%04lx:%02lx:%02lx.%lx", bdf >> 16,
-				 (bdf >> 8) & 0xff, (bdf >> 3) & 0x1f, bdf & 7);
+			snprintf(buf, size, "%04lx:%02lx:%02lx.%lx", bdf >> 16, (bdf >> 8) & 0xff,
+				 (bdf >> 3) & 0x1f, bdf & 7);
 		else
-			snprintf(buf, size, "%02lx:%02lx.%lx",
-				 (bdf >> 8) & 0xff, (bdf >> 3) & 0x1f, bdf & 7);
+			snprintf(buf, size, "%02lx:%02lx.%lx", (bdf >> 8) & 0xff, (bdf >> 3) & 0x1f,
+				 bdf & 7);
 		return;
 	case CMDLINE_STRING:
 		snprintf(buf, size, "%s", (const char *)o->dst);
@@ -510,18 +507,16 @@ void cmdline_print(const struct cmdline_opt *opts, unsigned int nr)
 void cmdline_print_help(const struct cmdline_opt *opts, unsigned int nr)
 {
 	for (unsigned int i = 0; i < nr; i++)
-		printk("HV:   %s: %s\n", opts[i].key,
-		       opts[i].help ? opts[i].help : "");
+		printk("HV:   %s: %s\n", opts[i].key, opts[i].help ? opts[i].help : "");
 }
 
 /* ---- the hypervisor's options ---- */
 
-#define HV_OPTIONS_DEFAULTS                                                    \
-	{                                                                      \
-		.console = 0x3f8, .loglevel = 2, .sidecore = -1, .nic_bdf = 0, \
-		.nic_set = false, .panic = PANIC_HALT, .tsc = TSC_AUTO,        \
-		.hv_mem = MiB(64), .dump_acpi = false, .dump_pci = false,      \
-		.test_panic = false,                                           \
+#define HV_OPTIONS_DEFAULTS                                                                      \
+	{                                                                                        \
+		.console = 0x3f8, .loglevel = 2, .sidecore = -1, .nic_bdf = 0, .nic_set = false, \
+		.panic = PANIC_HALT, .tsc = TSC_AUTO, .hv_mem = MiB(64), .dump_acpi = false,     \
+		.dump_pci = false, .test_panic = false,                                          \
 	}
 
 const struct hv_options hv_options_defaults = HV_OPTIONS_DEFAULTS;
@@ -542,8 +537,7 @@ static const char *const dump_names[] = {
 	NULL,
 };
 static const struct cmdline_alias console_aliases[] = {
-	{ "com1", 0x3f8 }, { "com2", 0x2f8 }, { "com3", 0x3e8 },
-	{ "com4", 0x2e8 }, { NULL, 0 },
+	{ "com1", 0x3f8 }, { "com2", 0x2f8 }, { "com3", 0x3e8 }, { "com4", 0x2e8 }, { NULL, 0 },
 };
 static const struct cmdline_alias sidecore_aliases[] = {
 	{ "highest", (u64)-1 },
@@ -576,11 +570,9 @@ static const struct cmdline_opt hv_option_table[] = {
 			 "TSC calibration source: auto, hpet, pit, cpuid"),
 	CMDLINE_OPT_SIZE("hv_mem", hv_opts.hv_mem, MiB(8), GiB(1),
 			 "hypervisor page pool size, 8M..1G (64M)"),
-	CMDLINE_OPT_FLAGS("dump", hv_dump_mask, dump_names,
-			  "print tables at boot: acpi,pci"),
-	CMDLINE_OPT_BOOL(
-		"test_panic", hv_opts.test_panic,
-		"panic on purpose once booted (exercises the panic path)"),
+	CMDLINE_OPT_FLAGS("dump", hv_dump_mask, dump_names, "print tables at boot: acpi,pci"),
+	CMDLINE_OPT_BOOL("test_panic", hv_opts.test_panic,
+			 "panic on purpose once booted (exercises the panic path)"),
 };
 
 int hv_options_parse(const char *cmdline)
@@ -589,8 +581,7 @@ int hv_options_parse(const char *cmdline)
 
 	hv_opts = hv_options_defaults;
 	hv_dump_mask = 0;
-	problems = cmdline_parse(cmdline, hv_option_table,
-				 ARRAY_SIZE(hv_option_table));
+	problems = cmdline_parse(cmdline, hv_option_table, ARRAY_SIZE(hv_option_table));
 	hv_opts.dump_acpi = hv_dump_mask & BIT(HV_DUMP_ACPI);
 	hv_opts.dump_pci = hv_dump_mask & BIT(HV_DUMP_PCI);
 	return problems;

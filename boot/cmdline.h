@@ -12,14 +12,14 @@
 #include "lib/types.h"
 
 enum cmdline_type {
-	CMDLINE_U64, /* decimal or 0x hex; min..max (max 0: no limit); aliases */
-	CMDLINE_SIZE, /* bytes with optional K/M/G/T suffix: 64M, 512K, 1G */
-	CMDLINE_BOOL, /* 0/1, on/off, yes/no, true/false */
-	CMDLINE_ENUM, /* one of enum_names; stores the index (unsigned int) */
-	CMDLINE_BDF, /* [SSSS:]BB:DD.F hex -> (seg << 16)|(bus << 8)|(dev << 3)|fn */
+	CMDLINE_U64,	/* decimal or 0x hex; min..max (max 0: no limit); aliases */
+	CMDLINE_SIZE,	/* bytes with optional K/M/G/T suffix: 64M, 512K, 1G */
+	CMDLINE_BOOL,	/* 0/1, on/off, yes/no, true/false */
+	CMDLINE_ENUM,	/* one of enum_names; stores the index (unsigned int) */
+	CMDLINE_BDF,	/* [SSSS:]BB:DD.F hex -> (seg << 16)|(bus << 8)|(dev << 3)|fn */
 	CMDLINE_STRING, /* copied into a char[max] buffer, NUL-terminated */
 	CMDLINE_S64,	/* like U64 but signed; min/max hold s64 values */
-	CMDLINE_FLAGS, /* comma list of enum_names (or none/all) -> u64 bit mask */
+	CMDLINE_FLAGS,	/* comma list of enum_names (or none/all) -> u64 bit mask */
 };
 
 /* A word accepted in place of a number (U64/S64), e.g. console=com1. */
@@ -36,9 +36,8 @@ struct cmdline_opt {
 	/* u64 (U64, SIZE, FLAGS), s64 (S64), bool (BOOL), unsigned int
 	 * (ENUM), u32 (BDF), char[max] (STRING) */
 	void *dst;
-	const char *const
-		*enum_names; /* ENUM values / FLAGS bits, NULL-ended */
-	u64 min, max; /* inclusive range (max 0 = none); STRING: buffer size */
+	const char *const *enum_names; /* ENUM values / FLAGS bits, NULL-ended */
+	u64 min, max;		       /* inclusive range (max 0 = none); STRING: buffer size */
 	const char *help;
 	const struct cmdline_alias *aliases; /* optional, {NULL, 0}-ended */
 	bool *set; /* optional: set to true when a valid value is applied */
@@ -47,51 +46,44 @@ struct cmdline_opt {
 
 /* Table helpers: the conditional expression makes the compiler check dst's type. */
 #define CMDLINE_DST(type, ptr) ((void *)(1 ? (ptr) : (type *)0))
-#define CMDLINE_OPT_U64(k, field, lo, hi, h)                                 \
-	{                                                                    \
-		.key = (k), .type = CMDLINE_U64,                             \
-		.dst = CMDLINE_DST(u64, &(field)), .min = (lo), .max = (hi), \
-		.help = (h)                                                  \
+#define CMDLINE_OPT_U64(k, field, lo, hi, h)                                                     \
+	{                                                                                        \
+		.key = (k), .type = CMDLINE_U64, .dst = CMDLINE_DST(u64, &(field)), .min = (lo), \
+		.max = (hi), .help = (h)                                                         \
 	}
-#define CMDLINE_OPT_S64(k, field, lo, hi, h)                              \
-	{                                                                 \
-		.key = (k), .type = CMDLINE_S64,                          \
-		.dst = CMDLINE_DST(s64, &(field)), .min = (u64)(s64)(lo), \
-		.max = (u64)(s64)(hi), .help = (h)                        \
+#define CMDLINE_OPT_S64(k, field, lo, hi, h)                                        \
+	{                                                                           \
+		.key = (k), .type = CMDLINE_S64, .dst = CMDLINE_DST(s64, &(field)), \
+		.min = (u64)(s64)(lo), .max = (u64)(s64)(hi), .help = (h)           \
 	}
-#define CMDLINE_OPT_SIZE(k, field, lo, hi, h)                                \
-	{                                                                    \
-		.key = (k), .type = CMDLINE_SIZE,                            \
-		.dst = CMDLINE_DST(u64, &(field)), .min = (lo), .max = (hi), \
-		.help = (h)                                                  \
+#define CMDLINE_OPT_SIZE(k, field, lo, hi, h)                                                     \
+	{                                                                                         \
+		.key = (k), .type = CMDLINE_SIZE, .dst = CMDLINE_DST(u64, &(field)), .min = (lo), \
+		.max = (hi), .help = (h)                                                          \
 	}
-#define CMDLINE_OPT_BOOL(k, field, h)                           \
-	{                                                       \
-		.key = (k), .type = CMDLINE_BOOL,               \
-		.dst = CMDLINE_DST(bool, &(field)), .help = (h) \
+#define CMDLINE_OPT_BOOL(k, field, h)                                                             \
+	{                                                                                         \
+		.key = (k), .type = CMDLINE_BOOL, .dst = CMDLINE_DST(bool, &(field)), .help = (h) \
 	}
-#define CMDLINE_OPT_ENUM(k, field, names, h)                \
-	{                                                   \
-		.key = (k), .type = CMDLINE_ENUM,           \
-		.dst = CMDLINE_DST(unsigned int, &(field)), \
-		.enum_names = (names), .help = (h)          \
+#define CMDLINE_OPT_ENUM(k, field, names, h)                                                  \
+	{                                                                                     \
+		.key = (k), .type = CMDLINE_ENUM, .dst = CMDLINE_DST(unsigned int, &(field)), \
+		.enum_names = (names), .help = (h)                                            \
 	}
-#define CMDLINE_OPT_FLAGS(k, field, names, h)                             \
-	{                                                                 \
-		.key = (k), .type = CMDLINE_FLAGS,                        \
-		.dst = CMDLINE_DST(u64, &(field)), .enum_names = (names), \
-		.help = (h)                                               \
+#define CMDLINE_OPT_FLAGS(k, field, names, h)                                         \
+	{                                                                             \
+		.key = (k), .type = CMDLINE_FLAGS, .dst = CMDLINE_DST(u64, &(field)), \
+		.enum_names = (names), .help = (h)                                    \
 	}
-#define CMDLINE_OPT_BDF(k, field, setp, h)                                    \
-	{                                                                     \
-		.key = (k), .type = CMDLINE_BDF,                              \
-		.dst = CMDLINE_DST(u32, &(field)), .set = (setp), .help = (h) \
+#define CMDLINE_OPT_BDF(k, field, setp, h)                                                         \
+	{                                                                                          \
+		.key = (k), .type = CMDLINE_BDF, .dst = CMDLINE_DST(u32, &(field)), .set = (setp), \
+		.help = (h)                                                                        \
 	}
-#define CMDLINE_OPT_STRING(k, buf, h)                                \
-	{                                                            \
-		.key = (k), .type = CMDLINE_STRING,                  \
-		.dst = CMDLINE_DST(char, (buf)), .max = sizeof(buf), \
-		.help = (h)                                          \
+#define CMDLINE_OPT_STRING(k, buf, h)                                                \
+	{                                                                            \
+		.key = (k), .type = CMDLINE_STRING, .dst = CMDLINE_DST(char, (buf)), \
+		.max = sizeof(buf), .help = (h)                                      \
 	}
 
 /* PCI BDF encoding used by CMDLINE_BDF. */
@@ -105,8 +97,7 @@ struct cmdline_opt {
  * that option unchanged. A later word overrides an earlier one. Returns
  * the number of problems (0 = clean).
  */
-int cmdline_parse(const char *s, const struct cmdline_opt *opts,
-		  unsigned int nr);
+int cmdline_parse(const char *s, const struct cmdline_opt *opts, unsigned int nr);
 
 /** Print "HV: option key=value" for every option, as now in effect. */
 void cmdline_print(const struct cmdline_opt *opts, unsigned int nr);
@@ -134,7 +125,7 @@ struct hv_options {
 	enum tsc_source tsc;	  /* tsc=auto|hpet|pit|cpuid */
 	u64 hv_mem;		  /* hypervisor page pool size, 8M..1G */
 	bool dump_acpi, dump_pci; /* dump=acpi,pci */
-	bool test_panic; /* test_panic=1: panic on purpose once booted (tests) */
+	bool test_panic;	  /* test_panic=1: panic on purpose once booted (tests) */
 };
 
 extern struct hv_options hv_opts;

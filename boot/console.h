@@ -11,15 +11,13 @@ void console_init(u16 port);
 /* What panic does after printing (the `panic=` option). */
 enum console_panic_action {
 	CONSOLE_PANIC_HALT = 0,
-	CONSOLE_PANIC_EXIT,   /* leave the emulator with a failure code */
+	CONSOLE_PANIC_EXIT, /* leave the emulator with a failure code */
 	CONSOLE_PANIC_REBOOT,
 };
 void console_set_panic_action(enum console_panic_action a);
 
 /** Leave the emulator: QEMU isa-debug-exit (0xf4), then Bochs's 0x8900. */
 void __noreturn console_emulator_exit(u32 code);
-
-
 
 /** Platform feature missing or firmware unusable: "FATAL: msg", then stop. */
 void __noreturn hv_fatal(const char *fmt, ...) __printf(1, 2);

@@ -25,19 +25,22 @@ static struct idt_gate idt[EXC_NR_VECTORS] __aligned(16);
 static bool idt_built;
 
 static const char *const exc_names[32] = {
-	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
-	"#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "RSV",
-	"#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "RSV", "RSV",
-	"RSV", "RSV", "RSV", "RSV", "#HV", "#VC", "#SX", "RSV",
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
+	"#NP", "#SS", "#GP", "#PF", "RSV", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+	"RSV", "RSV", "RSV", "RSV", "RSV", "RSV", "#HV", "#VC", "#SX", "RSV",
 };
 
 static u8 vector_ist(unsigned int v)
 {
 	switch (v) {
-	case EXC_NMI: return IST_NMI;
-	case EXC_DF: return IST_DF;
-	case EXC_MC: return IST_MC;
-	default: return 0;
+	case EXC_NMI:
+		return IST_NMI;
+	case EXC_DF:
+		return IST_DF;
+	case EXC_MC:
+		return IST_MC;
+	default:
+		return 0;
 	}
 }
 
@@ -73,8 +76,7 @@ void backtrace_from(u64 rbp)
 	for (int depth = 0; depth < 16 && rbp; depth++) {
 		u64 *fp = (u64 *)(uintptr_t)rbp;
 
-		if ((rbp & 7) || !percpu_on_stack(rbp) ||
-		    !percpu_on_stack(rbp + 8))
+		if ((rbp & 7) || !percpu_on_stack(rbp) || !percpu_on_stack(rbp + 8))
 			break;
 		printk(" %#llx", (unsigned long long)fp[1]);
 		if (fp[0] <= rbp) /* frames must move up the stack */
@@ -90,24 +92,18 @@ static void dump_frame(const struct exc_frame *f)
 	struct cpu *c = this_cpu();
 
 	printk("EXCEPTION: %s vector=%llu error=%#llx cpu=%u\n", name,
-	       (unsigned long long)f->vector,
-	       (unsigned long long)f->error_code, c ? c->index : 0);
+	       (unsigned long long)f->vector, (unsigned long long)f->error_code, c ? c->index : 0);
 	printk("  rip=%016llx cs=%04llx rflags=%08llx rsp=%016llx ss=%04llx\n",
-	       (unsigned long long)f->rip, (unsigned long long)f->cs,
-	       (unsigned long long)f->rflags, (unsigned long long)f->rsp,
-	       (unsigned long long)f->ss);
-	printk("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n",
-	       (unsigned long long)f->rax, (unsigned long long)f->rbx,
-	       (unsigned long long)f->rcx, (unsigned long long)f->rdx);
-	printk("  rsi=%016llx rdi=%016llx rbp=%016llx r8 =%016llx\n",
-	       (unsigned long long)f->rsi, (unsigned long long)f->rdi,
-	       (unsigned long long)f->rbp, (unsigned long long)f->r8);
-	printk("  r9 =%016llx r10=%016llx r11=%016llx r12=%016llx\n",
-	       (unsigned long long)f->r9, (unsigned long long)f->r10,
-	       (unsigned long long)f->r11, (unsigned long long)f->r12);
-	printk("  r13=%016llx r14=%016llx r15=%016llx\n",
-	       (unsigned long long)f->r13, (unsigned long long)f->r14,
-	       (unsigned long long)f->r15);
+	       (unsigned long long)f->rip, (unsigned long long)f->cs, (unsigned long long)f->rflags,
+	       (unsigned long long)f->rsp, (unsigned long long)f->ss);
+	printk("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n", (unsigned long long)f->rax,
+	       (unsigned long long)f->rbx, (unsigned long long)f->rcx, (unsigned long long)f->rdx);
+	printk("  rsi=%016llx rdi=%016llx rbp=%016llx r8 =%016llx\n", (unsigned long long)f->rsi,
+	       (unsigned long long)f->rdi, (unsigned long long)f->rbp, (unsigned long long)f->r8);
+	printk("  r9 =%016llx r10=%016llx r11=%016llx r12=%016llx\n", (unsigned long long)f->r9,
+	       (unsigned long long)f->r10, (unsigned long long)f->r11, (unsigned long long)f->r12);
+	printk("  r13=%016llx r14=%016llx r15=%016llx\n", (unsigned long long)f->r13,
+	       (unsigned long long)f->r14, (unsigned long long)f->r15);
 	printk("  cr0=%016llx cr2=%016llx cr3=%016llx cr4=%016llx\n",
 	       (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
 	       (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
@@ -126,8 +122,7 @@ void exception_dispatch(struct exc_frame *f)
 			struct cpu *c = this_cpu();
 
 			if (c)
-				STORE_RELEASE(c->shared.state,
-					      (u32)CPU_STATE_STOPPED);
+				STORE_RELEASE(c->shared.state, (u32)CPU_STATE_STOPPED);
 			cpu_halt_forever();
 		}
 		if (exception_nmi_hook)
@@ -136,6 +131,6 @@ void exception_dispatch(struct exc_frame *f)
 	}
 	dump_frame(f);
 	panic("unexpected %s (vector %llu) at rip %#llx",
-	      f->vector < 32 ? exc_names[f->vector] : "interrupt",
-	      (unsigned long long)f->vector, (unsigned long long)f->rip);
+	      f->vector < 32 ? exc_names[f->vector] : "interrupt", (unsigned long long)f->vector,
+	      (unsigned long long)f->rip);
 }

@@ -101,8 +101,7 @@ static void memory_init(void)
 		if (mbi.mmap[i].type == MB2_MMAP_AVAILABLE ||
 		    mbi.mmap[i].type == MB2_MMAP_ACPI_RECLAIMABLE ||
 		    mbi.mmap[i].type == MB2_MMAP_NVS)
-			ram[nr++] = (struct mem_range){ mbi.mmap[i].base,
-							mbi.mmap[i].len,
+			ram[nr++] = (struct mem_range){ mbi.mmap[i].base, mbi.mmap[i].len,
 							mbi.mmap[i].type };
 	paging_mark_mmio(ram, nr);
 	mm_print();
@@ -113,16 +112,17 @@ static void firmware_init(void)
 	int err = acpi_init(&acpi_mem_identity, mbi.rsdp, &acpi);
 
 	if (err)
-		printk("ACPI: unusable (%s): one CPU, no PCI ECAM, no IOMMU\n",
-		       errno_name(err));
+		printk("ACPI: unusable (%s): one CPU, no PCI ECAM, no IOMMU\n", errno_name(err));
 	acpi_print(&acpi);
 }
 
 static void timers_init(void)
 {
 	static const enum tsc_calib_source src[] = {
-		[TSC_AUTO] = TSC_CALIB_AUTO, [TSC_HPET] = TSC_CALIB_HPET,
-		[TSC_PIT] = TSC_CALIB_PIT, [TSC_CPUID] = TSC_CALIB_CPUID,
+		[TSC_AUTO] = TSC_CALIB_AUTO,
+		[TSC_HPET] = TSC_CALIB_HPET,
+		[TSC_PIT] = TSC_CALIB_PIT,
+		[TSC_CPUID] = TSC_CALIB_CPUID,
 	};
 	hpa_t hpet = acpi.hpet.present ? acpi.hpet.base : 0;
 
@@ -141,8 +141,7 @@ static void pci_init(void)
 		const struct acpi_ecam *e = &acpi.mcfg.ecam[i];
 
 		if (e->segment == 0 &&
-		    !pci_ecam_ops_init(&pci_ecam, e->base, e->start_bus,
-				       e->end_bus)) {
+		    !pci_ecam_ops_init(&pci_ecam, e->base, e->start_bus, e->end_bus)) {
 			ops = &pci_ecam.ops;
 			break;
 		}
@@ -244,18 +243,18 @@ void boot_main(u32 magic, u64 mbi_pa)
 	printk("\nSidevisor %s starting\n", SIDEVISOR_VERSION);
 
 	boot_info(magic, mbi_pa); /* multiboot2 info, command line */
-	memory_init();            /* page pool, MMIO uncached */
-	firmware_init();          /* ACPI: MADT, FADT, MCFG, HPET, DMAR */
-	timers_init();            /* TSC calibration, LAPIC */
-	pci_init();               /* all buses, the NIC */
-	iommu_init();             /* physical VT-d units */
-	virt_caps_init();         /* VMX or SVM capabilities */
-	cpus_init();              /* APs: sidecore online, others parked */
+	memory_init();		  /* page pool, MMIO uncached */
+	firmware_init();	  /* ACPI: MADT, FADT, MCFG, HPET, DMAR */
+	timers_init();		  /* TSC calibration, LAPIC */
+	pci_init();		  /* all buses, the NIC */
+	iommu_init();		  /* physical VT-d units */
+	virt_caps_init();	  /* VMX or SVM capabilities */
+	cpus_init();		  /* APs: sidecore online, others parked */
 
 	if (hv_opts.test_panic)
 		panic("test_panic=1 on the command line: deliberate panic");
 	printk("HV: ready\n");
-	guest_start();            /* the BSP becomes the guest CPU */
+	guest_start(); /* the BSP becomes the guest CPU */
 	printk("HV: no guest running; halted\n");
 	cpu_halt_forever();
 }

@@ -48,14 +48,12 @@ static const char *tag_string(const u8 *p, u32 len)
 }
 
 /* CMDLINE or BOOTLOADER_NAME (3.6.2, 3.6.3); the first tag wins. */
-static int parse_string_tag(const u8 *tag, u32 size, const char **dst,
-			    const char *what)
+static int parse_string_tag(const u8 *tag, u32 size, const char **dst, const char *what)
 {
 	const char *s = tag_string(tag + 8, size - 8);
 
 	if (!s) {
-		pr_warn("%s tag: string not NUL-terminated in %u bytes\n", what,
-			size);
+		pr_warn("%s tag: string not NUL-terminated in %u bytes\n", what, size);
 		return -EBADMSG;
 	}
 	if (*dst != mbi_empty)
@@ -84,14 +82,12 @@ static int parse_module(const u8 *tag, u32 size, struct mbi_info *out)
 		return -EBADMSG;
 	}
 	if (end < start) {
-		pr_warn("module [0x%x-0x%x) ends before it starts\n", start,
-			end);
+		pr_warn("module [0x%x-0x%x) ends before it starts\n", start, end);
 		return -EBADMSG;
 	}
 	if (out->nr_modules == MBI_MAX_MODULES) {
 		if (!out->truncated_modules)
-			pr_warn("more than %u modules, ignoring the rest\n",
-				MBI_MAX_MODULES);
+			pr_warn("more than %u modules, ignoring the rest\n", MBI_MAX_MODULES);
 		out->truncated_modules = true;
 		return 0;
 	}
@@ -113,14 +109,12 @@ static int parse_mmap(const u8 *tag, u32 size, struct mbi_info *out)
 	}
 	entry_size = rd32(tag + 8);
 	if (entry_size < sizeof(struct mb2_mmap_entry)) {
-		pr_warn("mmap entry_size %u < %zu\n", entry_size,
-			sizeof(struct mb2_mmap_entry));
+		pr_warn("mmap entry_size %u < %zu\n", entry_size, sizeof(struct mb2_mmap_entry));
 		return -EBADMSG;
 	}
 	nr = (size - 16) / entry_size;
 	if ((size - 16) % entry_size)
-		pr_warn("mmap tag: %u trailing bytes ignored\n",
-			(size - 16) % entry_size);
+		pr_warn("mmap tag: %u trailing bytes ignored\n", (size - 16) % entry_size);
 	for (i = 0; i < nr; i++) {
 		const u8 *e = tag + 16 + (u64)i * entry_size;
 		struct mbi_mem_region *r;
@@ -138,8 +132,7 @@ static int parse_mmap(const u8 *tag, u32 size, struct mbi_info *out)
 		r->type = rd32(e + 16);
 		/* A region may end exactly at 2^64, never past it. */
 		if (r->base && r->len > 0 - r->base) {
-			pr_warn("mmap entry 0x%lx+0x%lx wraps, clamped\n",
-				r->base, r->len);
+			pr_warn("mmap entry 0x%lx+0x%lx wraps, clamped\n", r->base, r->len);
 			r->len = 0 - r->base;
 		}
 	}
@@ -153,8 +146,7 @@ static int parse_acpi(const u8 *tag, u32 type, u32 size, struct mbi_info *out)
 	u32 need = type == MB2_TAG_ACPI_NEW ? MBI_RSDP_V2_LEN : MBI_RSDP_V1_LEN;
 
 	if (len < need) {
-		pr_warn("ACPI tag %u: RSDP copy of %u bytes, need %u\n", type,
-			len, need);
+		pr_warn("ACPI tag %u: RSDP copy of %u bytes, need %u\n", type, len, need);
 		return -EBADMSG;
 	}
 	if (out->rsdp_tag == MB2_TAG_ACPI_NEW ||
@@ -173,13 +165,16 @@ static int parse_tag(const u8 *tag, u32 type, u32 size, struct mbi_info *out)
 	case MB2_TAG_CMDLINE:
 		return parse_string_tag(tag, size, &out->cmdline, "cmdline");
 	case MB2_TAG_BOOTLOADER_NAME:
-		return parse_string_tag(tag, size, &out->loader_name,
-					"loader name");
-	case MB2_TAG_MODULE: return parse_module(tag, size, out);
-	case MB2_TAG_MMAP: return parse_mmap(tag, size, out);
+		return parse_string_tag(tag, size, &out->loader_name, "loader name");
+	case MB2_TAG_MODULE:
+		return parse_module(tag, size, out);
+	case MB2_TAG_MMAP:
+		return parse_mmap(tag, size, out);
 	case MB2_TAG_ACPI_OLD:
-	case MB2_TAG_ACPI_NEW: return parse_acpi(tag, type, size, out);
-	default: return 0; /* 3.6: unknown tags must be ignored */
+	case MB2_TAG_ACPI_NEW:
+		return parse_acpi(tag, type, size, out);
+	default:
+		return 0; /* 3.6: unknown tags must be ignored */
 	}
 }
 
@@ -194,8 +189,8 @@ int mbi_parse(u32 magic, const void *mbi, u64 mbi_pa, struct mbi_info *out)
 	out->loader_name = mbi_empty;
 	out->mbi_pa = mbi_pa;
 	if (magic != MB2_BOOTLOADER_MAGIC) {
-		pr_err("bad boot magic 0x%x (want 0x%x): not multiboot2\n",
-		       magic, MB2_BOOTLOADER_MAGIC);
+		pr_err("bad boot magic 0x%x (want 0x%x): not multiboot2\n", magic,
+		       MB2_BOOTLOADER_MAGIC);
 		return -EINVAL;
 	}
 	if (!p) {
@@ -239,12 +234,18 @@ int mbi_parse(u32 magic, const void *mbi, u64 mbi_pa, struct mbi_info *out)
 const char *mbi_mmap_type_name(u32 type)
 {
 	switch (type) {
-	case MB2_MMAP_AVAILABLE: return "available";
-	case MB2_MMAP_RESERVED: return "reserved";
-	case MB2_MMAP_ACPI_RECLAIMABLE: return "acpi-reclaimable";
-	case MB2_MMAP_NVS: return "acpi-nvs";
-	case MB2_MMAP_BADRAM: return "bad-ram";
-	default: return NULL;
+	case MB2_MMAP_AVAILABLE:
+		return "available";
+	case MB2_MMAP_RESERVED:
+		return "reserved";
+	case MB2_MMAP_ACPI_RECLAIMABLE:
+		return "acpi-reclaimable";
+	case MB2_MMAP_NVS:
+		return "acpi-nvs";
+	case MB2_MMAP_BADRAM:
+		return "bad-ram";
+	default:
+		return NULL;
 	}
 }
 
@@ -266,8 +267,7 @@ void mbi_print(const struct mbi_info *info)
 {
 	unsigned int i;
 
-	printk("HV: multiboot2 loader=\"%s\" cmdline=\"%s\"\n",
-	       info->loader_name, info->cmdline);
+	printk("HV: multiboot2 loader=\"%s\" cmdline=\"%s\"\n", info->loader_name, info->cmdline);
 	printk("HV: memory map (%u entries%s):\n", info->nr_mmap,
 	       info->truncated_mmap ? ", truncated" : "");
 	for (i = 0; i < info->nr_mmap; i++) {
@@ -280,8 +280,8 @@ void mbi_print(const struct mbi_info *info)
 			name = other;
 		}
 		if (r->len)
-			printk("HV:   [0x%016lx-0x%016lx] %s\n", r->base,
-			       r->base + (r->len - 1), name);
+			printk("HV:   [0x%016lx-0x%016lx] %s\n", r->base, r->base + (r->len - 1),
+			       name);
 		else
 			printk("HV:   [0x%016lx empty] %s\n", r->base, name);
 	}
@@ -291,16 +291,14 @@ void mbi_print(const struct mbi_info *info)
 	for (i = 0; i < info->nr_modules; i++) {
 		const struct mbi_module *m = &info->modules[i];
 
-		printk("HV:   module %u [0x%lx-0x%lx) %lu bytes \"%s\"\n", i,
-		       m->start, m->end, m->end - m->start, m->string);
+		printk("HV:   module %u [0x%lx-0x%lx) %lu bytes \"%s\"\n", i, m->start, m->end,
+		       m->end - m->start, m->string);
 	}
 	if (info->rsdp_tag)
-		printk("HV: ACPI RSDP copy: %u bytes (%s tag)\n",
-		       info->rsdp_len,
+		printk("HV: ACPI RSDP copy: %u bytes (%s tag)\n", info->rsdp_len,
 		       info->rsdp_tag == MB2_TAG_ACPI_NEW ? "new" : "old");
 	else
 		printk("HV: ACPI RSDP copy: none\n");
 	if (info->nr_bad_tags)
-		printk("HV: %u malformed multiboot2 tags skipped\n",
-		       info->nr_bad_tags);
+		printk("HV: %u malformed multiboot2 tags skipped\n", info->nr_bad_tags);
 }

@@ -37,10 +37,8 @@ struct mbi_info {
 	unsigned int nr_modules;
 	const void *rsdp; /* copy of the RSDP inside the MBI, or NULL */
 	u32 rsdp_len;
-	unsigned int
-		rsdp_tag; /* 14 old (ACPI 1.0), 15 new (ACPI 2.0+), 0 none */
-	unsigned int
-		nr_bad_tags; /* well-framed tags with bad contents (skipped) */
+	unsigned int rsdp_tag;			/* 14 old (ACPI 1.0), 15 new (ACPI 2.0+), 0 none */
+	unsigned int nr_bad_tags;		/* well-framed tags with bad contents (skipped) */
 	bool truncated_mmap, truncated_modules; /* more than MBI_MAX_* given */
 };
 
@@ -54,8 +52,7 @@ struct mbi_info {
  * missing; everything parsed before/around the damage is kept in out and
  * is valid. Returns 0 for a clean structure. Every problem is logged.
  */
-int __must_check mbi_parse(u32 magic, const void *mbi, u64 mbi_pa,
-			   struct mbi_info *out);
+int __must_check mbi_parse(u32 magic, const void *mbi, u64 mbi_pa, struct mbi_info *out);
 
 /** Print the inventory ("HV: multiboot2 ...", memory map, modules). */
 void mbi_print(const struct mbi_info *info);

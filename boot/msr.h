@@ -5,17 +5,18 @@
  */
 #ifndef BOOT_MSR_H
 #define BOOT_MSR_H
+/* clang-format off: register tables keep their field indentation */
 
 #include "lib/bitops.h"
 
 #define MSR_IA32_APIC_BASE 0x0000001b
-#define  MSR_APIC_BASE_BSP BIT(8)
-#define  MSR_APIC_BASE_EXTD BIT(10) /* x2APIC mode */
-#define  MSR_APIC_BASE_EN BIT(11)
-#define  MSR_APIC_BASE_ADDR GENMASK(51, 12)
+#define MSR_APIC_BASE_BSP BIT(8)
+#define MSR_APIC_BASE_EXTD BIT(10) /* x2APIC mode */
+#define MSR_APIC_BASE_EN BIT(11)
+#define MSR_APIC_BASE_ADDR GENMASK(51, 12)
 #define MSR_IA32_FEATURE_CONTROL 0x0000003a
-#define  MSR_FEATURE_CONTROL_LOCK BIT(0)
-#define  MSR_FEATURE_CONTROL_VMXON_OUTSIDE_SMX BIT(2)
+#define MSR_FEATURE_CONTROL_LOCK BIT(0)
+#define MSR_FEATURE_CONTROL_VMXON_OUTSIDE_SMX BIT(2)
 #define MSR_IA32_MTRRCAP 0x000000fe
 #define MSR_IA32_PAT 0x00000277
 #define MSR_IA32_VMX_BASIC 0x00000480
@@ -38,16 +39,17 @@
 #define MSR_IA32_VMX_VMFUNC 0x00000491
 #define MSR_IA32_X2APIC_BASE 0x00000800 /* + (xAPIC offset >> 4) */
 #define MSR_IA32_EFER 0xc0000080
-#define  MSR_EFER_SCE BIT(0)
-#define  MSR_EFER_LME BIT(8)
-#define  MSR_EFER_LMA BIT(10)
-#define  MSR_EFER_NXE BIT(11)
-#define  MSR_EFER_SVME BIT(12)
+#define MSR_EFER_SCE BIT(0)
+#define MSR_EFER_LME BIT(8)
+#define MSR_EFER_LMA BIT(10)
+#define MSR_EFER_NXE BIT(11)
+#define MSR_EFER_SVME BIT(12)
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_AMD_VM_CR 0xc0010114 /* APM Vol. 2 15.30.1 */
-#define  MSR_VM_CR_SVMDIS BIT(4)
+#define MSR_VM_CR_SVMDIS BIT(4)
 #define MSR_AMD_VM_HSAVE_PA 0xc0010117
 
+/* clang-format on */
 #endif /* BOOT_MSR_H */

@@ -9,7 +9,7 @@
 
 #include "lib/types.h"
 
-#define MB2_HEADER_MAGIC 0xe85250d6 /* 3.1.1 */
+#define MB2_HEADER_MAGIC 0xe85250d6	/* 3.1.1 */
 #define MB2_BOOTLOADER_MAGIC 0x36d76289 /* 3.3, in EAX at entry */
 
 /* 3.1.3ff header tags */
@@ -19,13 +19,13 @@
 
 /* 3.6 information tag types */
 #define MB2_TAG_END 0
-#define MB2_TAG_CMDLINE 1 /* 3.6.2 */
+#define MB2_TAG_CMDLINE 1	  /* 3.6.2 */
 #define MB2_TAG_BOOTLOADER_NAME 2 /* 3.6.3 */
-#define MB2_TAG_MODULE 3 /* 3.6.6 */
-#define MB2_TAG_BASIC_MEMINFO 4 /* 3.6.4 */
-#define MB2_TAG_MMAP 6 /* 3.6.8 */
-#define MB2_TAG_ACPI_OLD 14 /* 3.6.12: RSDP v1 copy */
-#define MB2_TAG_ACPI_NEW 15 /* 3.6.13: RSDP v2 copy */
+#define MB2_TAG_MODULE 3	  /* 3.6.6 */
+#define MB2_TAG_BASIC_MEMINFO 4	  /* 3.6.4 */
+#define MB2_TAG_MMAP 6		  /* 3.6.8 */
+#define MB2_TAG_ACPI_OLD 14	  /* 3.6.12: RSDP v1 copy */
+#define MB2_TAG_ACPI_NEW 15	  /* 3.6.13: RSDP v2 copy */
 
 /* 3.6.8 memory map entry types */
 #define MB2_MMAP_AVAILABLE 1

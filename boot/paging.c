@@ -31,8 +31,7 @@ unsigned int paging_mark_mmio(const struct mem_range *ram, unsigned int nr)
 		bool has_ram = false;
 
 		for (unsigned int r = 0; r < nr && !has_ram; r++)
-			has_ram = ranges_overlap(i * MiB(2), MiB(2),
-						 ram[r].base, ram[r].len);
+			has_ram = ranges_overlap(i * MiB(2), MiB(2), ram[r].base, ram[r].len);
 		if (!has_ram) {
 			pd[i] |= PTE_PCD | PTE_PWT;
 			marked++;

@@ -23,19 +23,21 @@ bool percpu_on_stack(hva_t addr)
 
 	if (!c)
 		return false;
-	if (range_within(addr, 8, c->stack_bottom,
-			 c->stack_top - c->stack_bottom))
+	if (range_within(addr, 8, c->stack_bottom, c->stack_top - c->stack_bottom))
 		return true;
-	return c->ist_bottom &&
-	       range_within(addr, 8, c->ist_bottom, IST_COUNT * IST_STACK_SIZE);
+	return c->ist_bottom && range_within(addr, 8, c->ist_bottom, IST_COUNT * IST_STACK_SIZE);
 }
 
 const char *cpu_role_name(enum cpu_role role)
 {
 	switch (role) {
-	case CPU_ROLE_GUEST: return "guest";
-	case CPU_ROLE_SIDECORE: return "sidecore";
-	case CPU_ROLE_PARKED: return "parked";
-	default: return "none";
+	case CPU_ROLE_GUEST:
+		return "guest";
+	case CPU_ROLE_SIDECORE:
+		return "sidecore";
+	case CPU_ROLE_PARKED:
+		return "parked";
+	default:
+		return "none";
 	}
 }

@@ -15,7 +15,7 @@
 
 enum cpu_role {
 	CPU_ROLE_NONE = 0,
-	CPU_ROLE_GUEST,    /* the BSP: runs the guest vCPU */
+	CPU_ROLE_GUEST,	   /* the BSP: runs the guest vCPU */
 	CPU_ROLE_SIDECORE, /* polls the emulated IOMMU */
 	CPU_ROLE_PARKED,   /* halted with interrupts off; wakes only to stop */
 };
@@ -40,7 +40,7 @@ struct cpu_shared {
 
 struct cpu {
 	struct cpu *self; /* must stay first: this_cpu() reads %gs:0 */
-	u32 index;        /* 0 = BSP */
+	u32 index;	  /* 0 = BSP */
 	u32 apic_id;
 	enum cpu_role role;
 	hva_t stack_top;

@@ -121,19 +121,22 @@ static void assign_roles(s64 sidecore)
 		sidecore_idx = (int)sidecore;
 	}
 	for (unsigned int i = 0; i < nr_cpus; i++)
-		cpus[i].role = i == 0 ? CPU_ROLE_GUEST :
-			       (int)i == sidecore_idx ? CPU_ROLE_SIDECORE :
-							 CPU_ROLE_PARKED;
+		cpus[i].role = i == 0			? CPU_ROLE_GUEST
+			       : (int)i == sidecore_idx ? CPU_ROLE_SIDECORE
+							: CPU_ROLE_PARKED;
 }
 
 static void install_trampoline(void)
 {
-	memcpy((void *)(uintptr_t)AP_TRAMPOLINE_PA, __ap_trampoline_start,
-	       (size_t)(__ap_trampoline_end - __ap_trampoline_start));
+	/* both symbols bound one linker section: their difference is its size */
+	// cppcheck-suppress comparePointers
+	size_t len = (size_t)(__ap_trampoline_end - __ap_trampoline_start);
+
+	memcpy((void *)(uintptr_t)AP_TRAMPOLINE_PA, __ap_trampoline_start, len);
 }
 
-unsigned int smp_init(const struct smp_cpu_desc *descs, unsigned int n,
-		      u32 bsp_apic_id, s64 sidecore)
+unsigned int smp_init(const struct smp_cpu_desc *descs, unsigned int n, u32 bsp_apic_id,
+		      s64 sidecore)
 {
 	unsigned int online = 1;
 
@@ -161,8 +164,7 @@ unsigned int smp_init(const struct smp_cpu_desc *descs, unsigned int n,
 			else
 				printk("HV: cpu %u online (parked)\n", i);
 		} else {
-			pr_err("cpu %u (apic %u) did not start\n", i,
-			       cpus[i].apic_id);
+			pr_err("cpu %u (apic %u) did not start\n", i, cpus[i].apic_id);
 			if ((int)i == sidecore_idx)
 				sidecore_idx = -1;
 			cpus[i].role = CPU_ROLE_NONE;
@@ -195,8 +197,7 @@ void smp_check_heartbeat(unsigned int ms)
 	mdelay(ms);
 	b = READ_ONCE(c->shared.heartbeat);
 	printk("HV: sidecore heartbeat cpu=%d %llu -> %llu%s\n", sidecore_idx,
-	       (unsigned long long)a, (unsigned long long)b,
-	       b > a ? "" : " (STALLED)");
+	       (unsigned long long)a, (unsigned long long)b, b > a ? "" : " (STALLED)");
 }
 
 void smp_stop_others(void)

@@ -34,8 +34,8 @@ typedef void (*smp_sidecore_fn)(unsigned int cpu_index);
  * Assign roles (BSP = guest, sidecore = index `sidecore` or the highest when
  * < 0, the rest parked) and start every AP. Returns the number online.
  */
-unsigned int smp_init(const struct smp_cpu_desc *descs, unsigned int n,
-		      u32 bsp_apic_id, s64 sidecore);
+unsigned int smp_init(const struct smp_cpu_desc *descs, unsigned int n, u32 bsp_apic_id,
+		      s64 sidecore);
 /** Index of the sidecore CPU, or -1 when there is none. */
 int smp_sidecore_index(void);
 /** Install the function the sidecore polls in (before or after smp_init). */

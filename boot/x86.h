@@ -34,8 +34,7 @@ static inline u64 rdmsr(u32 msr)
 
 static inline void wrmsr(u32 msr, u64 v)
 {
-	__asm__ __volatile__("wrmsr" ::"c"(msr), "a"((u32)v), "d"((u32)(v >> 32))
-			     : "memory");
+	__asm__ __volatile__("wrmsr" ::"c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
 }
 
 /* RDMSR that survives a #GP: returns false if the MSR does not exist. */
@@ -88,15 +87,15 @@ static inline u32 inl(u16 port)
 	return v;
 }
 
-#define DEFINE_CR_ACCESSORS(n)                                           \
-	static inline u64 read_cr##n(void)                              \
-	{                                                               \
-		u64 v;                                                  \
-		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));   \
-		return v;                                               \
-	}                                                               \
-	static inline void write_cr##n(u64 v)                           \
-	{                                                               \
+#define DEFINE_CR_ACCESSORS(n)                                               \
+	static inline u64 read_cr##n(void)                                   \
+	{                                                                    \
+		u64 v;                                                       \
+		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));        \
+		return v;                                                    \
+	}                                                                    \
+	static inline void write_cr##n(u64 v)                                \
+	{                                                                    \
 		__asm__ __volatile__("mov %0, %%cr" #n ::"r"(v) : "memory"); \
 	}
 DEFINE_CR_ACCESSORS(0)

@@ -73,8 +73,7 @@ static void sig_copy(char dst[5], const void *src)
 /* Are the 20 bytes at p an RSDP with a valid v1 checksum? */
 static bool rsdp_v1_ok(const u8 *p)
 {
-	return !memcmp(p, ACPI_RSDP_SIG, 8) &&
-	       acpi_checksum_ok(p, ACPI_RSDP_V1_LEN);
+	return !memcmp(p, ACPI_RSDP_SIG, 8) && acpi_checksum_ok(p, ACPI_RSDP_V1_LEN);
 }
 
 /*
@@ -94,14 +93,12 @@ static bool rsdp_ext_ok(const u8 *p, u32 avail, u32 *len)
 }
 
 /* Scan [start, start + size) on 16-byte boundaries. */
-static bool scan_rsdp(const struct acpi_mem *mem, hpa_t start, u32 size,
-		      hpa_t *found)
+static bool scan_rsdp(const struct acpi_mem *mem, hpa_t start, u32 size, hpa_t *found)
 {
 	const u8 *area = mem_map(mem, start, size);
 
 	if (!area) {
-		pr_warn("cannot map 0x%lx+0x%x to look for the RSDP\n", start,
-			size);
+		pr_warn("cannot map 0x%lx+0x%x to look for the RSDP\n", start, size);
 		return false;
 	}
 	for (u32 off = 0; off + ACPI_RSDP_V1_LEN <= size; off += 16) {
@@ -110,8 +107,7 @@ static bool scan_rsdp(const struct acpi_mem *mem, hpa_t start, u32 size,
 			return true;
 		}
 		if (!memcmp(area + off, ACPI_RSDP_SIG, 8))
-			pr_warn("RSDP candidate at 0x%lx: bad checksum\n",
-				start + off);
+			pr_warn("RSDP candidate at 0x%lx: bad checksum\n", start + off);
 	}
 	return false;
 }
@@ -124,8 +120,7 @@ int acpi_find_rsdp(const struct acpi_mem *mem, hpa_t *rsdp_pa)
 		hpa_t ebda = (hpa_t)rd16(bda) << 4;
 
 		/* The EBDA lives below the 640 KiB boundary (5.2.5.1). */
-		if (ebda > 0x400 && ebda + 1024 <= 0xa0000 &&
-		    scan_rsdp(mem, ebda, 1024, rsdp_pa))
+		if (ebda > 0x400 && ebda + 1024 <= 0xa0000 && scan_rsdp(mem, ebda, 1024, rsdp_pa))
 			return 0;
 	}
 	if (scan_rsdp(mem, 0xe0000, 0x20000, rsdp_pa))
@@ -151,14 +146,14 @@ static void take_rsdp(struct acpi_info *out, const u8 *p, u32 avail)
 			out->xsdt_pa = rd64(p + 24);
 		else
 			pr_warn("RSDP rev %u: bad extended length/checksum, "
-				"using the RSDT only\n", out->rsdp_revision);
+				"using the RSDT only\n",
+				out->rsdp_revision);
 	}
 	out->rsdp_len = len;
 	memcpy(out->rsdp_raw, p, MIN(len, sizeof(out->rsdp_raw)));
 }
 
-static int locate_rsdp(const struct acpi_mem *mem, const void *hint,
-		       struct acpi_info *out)
+static int locate_rsdp(const struct acpi_mem *mem, const void *hint, struct acpi_info *out)
 {
 	hpa_t pa;
 	const u8 *p;
@@ -168,16 +163,14 @@ static int locate_rsdp(const struct acpi_mem *mem, const void *hint,
 
 		if (rsdp_v1_ok(h)) {
 			/* The hint holds the whole RSDP (see acpi.h). */
-			u32 avail = h[15] >= 2 ? rd32(h + 20) :
-						  ACPI_RSDP_V1_LEN;
+			u32 avail = h[15] >= 2 ? rd32(h + 20) : ACPI_RSDP_V1_LEN;
 
 			if (avail > ACPI_RSDP_MAX_LEN)
 				avail = ACPI_RSDP_V2_LEN;
 			take_rsdp(out, h, avail);
 			out->rsdp_from_hint = true;
 			/* Where is the original? (for the guest's copy) */
-			if (!acpi_find_rsdp(mem, &pa) &&
-			    (p = mem_map(mem, pa, ACPI_RSDP_V1_LEN)) &&
+			if (!acpi_find_rsdp(mem, &pa) && (p = mem_map(mem, pa, ACPI_RSDP_V1_LEN)) &&
 			    !memcmp(p, h, ACPI_RSDP_V1_LEN))
 				out->rsdp_pa = pa;
 			return 0;
@@ -220,16 +213,14 @@ static const char *const status_name[] = {
 
 static const char *table_status_name(u8 status)
 {
-	return status < ARRAY_SIZE(status_name) && status_name[status] ?
-		       status_name[status] : "?";
+	return status < ARRAY_SIZE(status_name) && status_name[status] ? status_name[status] : "?";
 }
 
 /*
  * Validate the table at pa into t. want_sig (or NULL) is the signature the
  * pointer promised. Returns the mapped table if valid, else NULL (logged).
  */
-static const u8 *check_table(const struct acpi_mem *mem, hpa_t pa,
-			     const char *want_sig, u8 source,
+static const u8 *check_table(const struct acpi_mem *mem, hpa_t pa, const char *want_sig, u8 source,
 			     struct acpi_table *t)
 {
 	const struct acpi_sdt_header *h;
@@ -254,8 +245,7 @@ static const u8 *check_table(const struct acpi_mem *mem, hpa_t pa,
 		t->revision = h->revision;
 	if (want_sig && memcmp(h->signature, want_sig, 4)) {
 		t->status = ACPI_TABLE_BAD_SIGNATURE;
-		pr_err("table at 0x%lx: signature %s, expected %.4s\n", pa,
-		       t->sig, want_sig);
+		pr_err("table at 0x%lx: signature %s, expected %.4s\n", pa, t->sig, want_sig);
 		return NULL;
 	}
 	if (t->len < min_len || t->len > ACPI_TABLE_MAX_LEN) {
@@ -266,8 +256,7 @@ static const u8 *check_table(const struct acpi_mem *mem, hpa_t pa,
 	body = mem_map(mem, pa, t->len);
 	if (!body) {
 		t->status = ACPI_TABLE_UNMAPPED;
-		pr_err("table %s at 0x%lx len %u not accessible\n", t->sig, pa,
-		       t->len);
+		pr_err("table %s at 0x%lx len %u not accessible\n", t->sig, pa, t->len);
 		return NULL;
 	}
 	if (!facs && !acpi_checksum_ok(body, t->len)) {
@@ -288,7 +277,8 @@ static bool add_table(struct acpi_info *out, const struct acpi_table *t)
 	if (out->nr_tables >= ACPI_MAX_TABLES) {
 		if (!out->tables_truncated)
 			pr_warn("more than %u tables, %s at 0x%lx and later "
-				"ignored\n", ACPI_MAX_TABLES, t->sig, t->pa);
+				"ignored\n",
+				ACPI_MAX_TABLES, t->sig, t->pa);
 		out->tables_truncated = true;
 		return false;
 	}
@@ -304,8 +294,8 @@ static bool table_listed(const struct acpi_info *out, hpa_t pa)
 	return false;
 }
 
-const struct acpi_table *acpi_find_table(const struct acpi_info *info,
-					 const char *sig, unsigned int instance)
+const struct acpi_table *acpi_find_table(const struct acpi_info *info, const char *sig,
+					 unsigned int instance)
 {
 	if (!info || !sig)
 		return NULL;
@@ -318,8 +308,7 @@ const struct acpi_table *acpi_find_table(const struct acpi_info *info,
 	return NULL;
 }
 
-const void *acpi_map_table(const struct acpi_mem *mem,
-			   const struct acpi_table *t)
+const void *acpi_map_table(const struct acpi_mem *mem, const struct acpi_table *t)
 {
 	if (!t || !t->valid)
 		return NULL;
@@ -327,23 +316,21 @@ const void *acpi_map_table(const struct acpi_mem *mem,
 }
 
 /* Walk the RSDT (width 4) or XSDT (width 8) body and check every entry. */
-static void walk_root(const struct acpi_mem *mem, const u8 *root, u32 len,
-		      unsigned int width, struct acpi_info *out)
+static void walk_root(const struct acpi_mem *mem, const u8 *root, u32 len, unsigned int width,
+		      struct acpi_info *out)
 {
 	u32 n = (len - sizeof(struct acpi_sdt_header)) / width;
 	const u8 *e = root + sizeof(struct acpi_sdt_header);
 	struct acpi_table t;
 
 	if ((len - sizeof(struct acpi_sdt_header)) % width)
-		pr_warn("%s: %u trailing bytes ignored\n",
-			width == 8 ? "XSDT" : "RSDT",
+		pr_warn("%s: %u trailing bytes ignored\n", width == 8 ? "XSDT" : "RSDT",
 			(len - (u32)sizeof(struct acpi_sdt_header)) % width);
 	for (u32 i = 0; i < n; i++, e += width) {
 		hpa_t pa = width == 8 ? rd64(e) : rd32(e);
 
 		if (!pa) {
-			pr_warn("%s entry %u is null, skipped\n",
-				width == 8 ? "XSDT" : "RSDT", i);
+			pr_warn("%s entry %u is null, skipped\n", width == 8 ? "XSDT" : "RSDT", i);
 			continue;
 		}
 		if (table_listed(out, pa))
@@ -360,21 +347,18 @@ static void add_fadt_refs(const struct acpi_mem *mem, struct acpi_info *out)
 	struct acpi_table t;
 
 	if (out->fadt.dsdt_pa && !table_listed(out, out->fadt.dsdt_pa)) {
-		check_table(mem, out->fadt.dsdt_pa, ACPI_SIG_DSDT,
-			    ACPI_SRC_FADT, &t);
+		check_table(mem, out->fadt.dsdt_pa, ACPI_SIG_DSDT, ACPI_SRC_FADT, &t);
 		add_table(out, &t);
 	}
 	if (out->fadt.facs_pa && !table_listed(out, out->fadt.facs_pa)) {
-		check_table(mem, out->fadt.facs_pa, ACPI_SIG_FACS,
-			    ACPI_SRC_FADT, &t);
+		check_table(mem, out->fadt.facs_pa, ACPI_SIG_FACS, ACPI_SRC_FADT, &t);
 		add_table(out, &t);
 	}
 }
 
 /* Map the first valid table sig; NULL (and *len 0) if there is none. */
-static const void *first_table(const struct acpi_mem *mem,
-			       const struct acpi_info *out, const char *sig,
-			       size_t *len)
+static const void *first_table(const struct acpi_mem *mem, const struct acpi_info *out,
+			       const char *sig, size_t *len)
 {
 	const struct acpi_table *t = acpi_find_table(out, sig, 0);
 	const void *p = acpi_map_table(mem, t);
@@ -383,8 +367,7 @@ static const void *first_table(const struct acpi_mem *mem,
 	return p;
 }
 
-int acpi_init(const struct acpi_mem *mem, const void *rsdp_hint,
-	      struct acpi_info *out)
+int acpi_init(const struct acpi_mem *mem, const void *rsdp_hint, struct acpi_info *out)
 {
 	struct acpi_table t;
 	const u8 *root = NULL;
@@ -400,8 +383,7 @@ int acpi_init(const struct acpi_mem *mem, const void *rsdp_hint,
 		return err;
 
 	if (out->xsdt_pa) {
-		root = check_table(mem, out->xsdt_pa, ACPI_SIG_XSDT,
-				   ACPI_SRC_RSDP, &t);
+		root = check_table(mem, out->xsdt_pa, ACPI_SIG_XSDT, ACPI_SRC_RSDP, &t);
 		add_table(out, &t);
 		if (root)
 			out->using_xsdt = true;
@@ -413,8 +395,7 @@ int acpi_init(const struct acpi_mem *mem, const void *rsdp_hint,
 			pr_err("no RSDT\n");
 			return -EBADMSG;
 		}
-		root = check_table(mem, out->rsdt_pa, ACPI_SIG_RSDT,
-				   ACPI_SRC_RSDP, &t);
+		root = check_table(mem, out->rsdt_pa, ACPI_SIG_RSDT, ACPI_SRC_RSDP, &t);
 		add_table(out, &t);
 		if (!root) {
 			pr_err("neither XSDT nor RSDT is usable\n");
@@ -446,35 +427,30 @@ static void print_madt(const struct acpi_madt *m)
 		printk("ACPI: MADT none\n");
 		return;
 	}
-	printk("ACPI: MADT lapic=0x%lx flags=0x%x cpus=%u enabled=%u%s%s\n",
-	       m->lapic_pa, m->flags, m->nr_cpus, m->nr_enabled,
-	       m->truncated ? " (truncated)" : "",
+	printk("ACPI: MADT lapic=0x%lx flags=0x%x cpus=%u enabled=%u%s%s\n", m->lapic_pa, m->flags,
+	       m->nr_cpus, m->nr_enabled, m->truncated ? " (truncated)" : "",
 	       m->err ? " (malformed)" : "");
 	for (unsigned int i = 0; i < m->nr_cpus; i++) {
 		const struct acpi_cpu *c = &m->cpus[i];
 
-		printk("ACPI: cpu %u apic_id=%u uid=%u %s%s\n", i, c->apic_id,
-		       c->uid,
-		       acpi_cpu_enabled(c) ? "enabled" :
-		       c->flags & ACPI_MADT_CPU_ONLINE_CAPABLE ?
-					     "online-capable" : "disabled",
+		printk("ACPI: cpu %u apic_id=%u uid=%u %s%s\n", i, c->apic_id, c->uid,
+		       acpi_cpu_enabled(c)			 ? "enabled"
+		       : c->flags & ACPI_MADT_CPU_ONLINE_CAPABLE ? "online-capable"
+								 : "disabled",
 		       c->x2apic ? " x2apic" : "");
 	}
 	for (unsigned int i = 0; i < m->nr_ioapics; i++)
-		printk("ACPI: ioapic id=%u addr=0x%x gsi_base=%u\n",
-		       m->ioapics[i].id, m->ioapics[i].address,
-		       m->ioapics[i].gsi_base);
+		printk("ACPI: ioapic id=%u addr=0x%x gsi_base=%u\n", m->ioapics[i].id,
+		       m->ioapics[i].address, m->ioapics[i].gsi_base);
 	for (unsigned int i = 0; i < m->nr_isos; i++)
-		printk("ACPI: irq override bus=%u irq=%u gsi=%u flags=0x%x\n",
-		       m->isos[i].bus, m->isos[i].source, m->isos[i].gsi,
-		       m->isos[i].flags);
+		printk("ACPI: irq override bus=%u irq=%u gsi=%u flags=0x%x\n", m->isos[i].bus,
+		       m->isos[i].source, m->isos[i].gsi, m->isos[i].flags);
 	for (unsigned int i = 0; i < m->nr_nmi_sources; i++)
-		printk("ACPI: nmi source gsi=%u flags=0x%x\n",
-		       m->nmi_sources[i].gsi, m->nmi_sources[i].flags);
+		printk("ACPI: nmi source gsi=%u flags=0x%x\n", m->nmi_sources[i].gsi,
+		       m->nmi_sources[i].flags);
 	for (unsigned int i = 0; i < m->nr_lapic_nmis; i++)
-		printk("ACPI: lapic nmi uid=0x%x lint%u flags=0x%x\n",
-		       m->lapic_nmis[i].uid, m->lapic_nmis[i].lint,
-		       m->lapic_nmis[i].flags);
+		printk("ACPI: lapic nmi uid=0x%x lint%u flags=0x%x\n", m->lapic_nmis[i].uid,
+		       m->lapic_nmis[i].lint, m->lapic_nmis[i].flags);
 }
 
 static void print_fadt(const struct acpi_fadt *f)
@@ -485,15 +461,14 @@ static void print_fadt(const struct acpi_fadt *f)
 	}
 	printk("ACPI: FADT rev %u len %u pm1a_cnt=0x%x pm1b_cnt=0x%x "
 	       "pm_tmr=0x%x (%u-bit) sci=%u flags=0x%x%s\n",
-	       f->revision, f->len, f->pm1a_cnt, f->pm1b_cnt, f->pm_tmr,
-	       f->pm_tmr_32bit ? 32 : 24, f->sci_irq, f->flags,
-	       f->err ? " (malformed)" : "");
-	printk("ACPI: FADT dsdt=0x%lx facs=0x%lx century=0x%x boot_arch=0x%x",
-	       f->dsdt_pa, f->facs_pa, f->century, f->iapc_boot_arch);
+	       f->revision, f->len, f->pm1a_cnt, f->pm1b_cnt, f->pm_tmr, f->pm_tmr_32bit ? 32 : 24,
+	       f->sci_irq, f->flags, f->err ? " (malformed)" : "");
+	printk("ACPI: FADT dsdt=0x%lx facs=0x%lx century=0x%x boot_arch=0x%x", f->dsdt_pa,
+	       f->facs_pa, f->century, f->iapc_boot_arch);
 	if (f->reset_valid)
 		printk(" reset=%s:0x%lx<-0x%x\n",
-		       f->reset_space == ACPI_GAS_SPACE_IO ? "io" : "mem",
-		       f->reset_addr, f->reset_value);
+		       f->reset_space == ACPI_GAS_SPACE_IO ? "io" : "mem", f->reset_addr,
+		       f->reset_value);
 	else
 		printk("\n");
 }
@@ -505,27 +480,24 @@ void acpi_print(const struct acpi_info *info)
 		return;
 	}
 	printk("ACPI: RSDP 0x%lx rev %u oem %s rsdt=0x%lx xsdt=0x%lx%s, "
-	       "walked %s\n", info->rsdp_pa, info->rsdp_revision, info->oem_id,
-	       info->rsdt_pa, info->xsdt_pa,
+	       "walked %s\n",
+	       info->rsdp_pa, info->rsdp_revision, info->oem_id, info->rsdt_pa, info->xsdt_pa,
 	       info->rsdp_from_hint ? " (boot loader copy)" : "",
 	       info->using_xsdt ? "XSDT" : "RSDT");
 	for (unsigned int i = 0; i < info->nr_tables; i++) {
 		const struct acpi_table *t = &info->tables[i];
 
 		if (t->valid && !memcmp(t->sig, ACPI_SIG_FACS, 4))
-			printk("ACPI: %s 0x%lx len %u\n", t->sig, t->pa,
-			       t->len);
+			printk("ACPI: %s 0x%lx len %u\n", t->sig, t->pa, t->len);
 		else if (t->valid)
-			printk("ACPI: %s 0x%lx len %u rev %u\n", t->sig, t->pa,
-			       t->len, t->revision);
+			printk("ACPI: %s 0x%lx len %u rev %u\n", t->sig, t->pa, t->len,
+			       t->revision);
 		else
-			printk("ACPI: %s 0x%lx len %u INVALID (%s, skipped)\n",
-			       t->sig, t->pa, t->len,
-			       table_status_name(t->status));
+			printk("ACPI: %s 0x%lx len %u INVALID (%s, skipped)\n", t->sig, t->pa,
+			       t->len, table_status_name(t->status));
 	}
 	if (info->tables_truncated)
-		printk("ACPI: (more than %u tables: list truncated)\n",
-		       ACPI_MAX_TABLES);
+		printk("ACPI: (more than %u tables: list truncated)\n", ACPI_MAX_TABLES);
 	print_madt(&info->madt);
 	print_fadt(&info->fadt);
 	if (!info->mcfg.present)
@@ -533,12 +505,11 @@ void acpi_print(const struct acpi_info *info)
 	for (unsigned int i = 0; i < info->mcfg.nr_ecam; i++) {
 		const struct acpi_ecam *e = &info->mcfg.ecam[i];
 
-		printk("ACPI: MCFG ecam=0x%lx seg %u bus %u-%u\n", e->base,
-		       e->segment, e->start_bus, e->end_bus);
+		printk("ACPI: MCFG ecam=0x%lx seg %u bus %u-%u\n", e->base, e->segment,
+		       e->start_bus, e->end_bus);
 	}
 	if (info->hpet.present && info->hpet.base)
-		printk("ACPI: HPET base=0x%lx id=0x%x\n", info->hpet.base,
-		       info->hpet.block_id);
+		printk("ACPI: HPET base=0x%lx id=0x%x\n", info->hpet.base, info->hpet.block_id);
 	else
 		printk("ACPI: HPET none\n");
 	acpi_dmar_print(&info->dmar);

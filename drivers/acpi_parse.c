@@ -20,8 +20,7 @@
  * Check signature and length of a table handed to a parser; returns the
  * length to parse (the header's, within len), or 0 if unusable (logged).
  */
-static u32 parser_len(const void *table, size_t len, const char *sig,
-		      u32 min_len)
+static u32 parser_len(const void *table, size_t len, const char *sig, u32 min_len)
 {
 	const struct acpi_sdt_header *h = table;
 
@@ -34,8 +33,7 @@ static u32 parser_len(const void *table, size_t len, const char *sig,
 		return 0;
 	}
 	if (h->length < min_len || h->length > len) {
-		pr_err("%s: length %u outside [%u, %zu]\n", sig, h->length,
-		       min_len, len);
+		pr_err("%s: length %u outside [%u, %zu]\n", sig, h->length, min_len, len);
 		return 0;
 	}
 	return h->length;
@@ -43,8 +41,7 @@ static u32 parser_len(const void *table, size_t len, const char *sig,
 
 /* ---- MADT (5.2.12) ------------------------------------------------------- */
 
-static void madt_add_cpu(struct acpi_madt *m, u32 apic_id, u32 uid,
-			 u32 flags, bool x2apic)
+static void madt_add_cpu(struct acpi_madt *m, u32 apic_id, u32 uid, u32 flags, bool x2apic)
 {
 	for (unsigned int i = 0; i < m->nr_cpus; i++) {
 		if (m->cpus[i].apic_id == apic_id) {
@@ -55,7 +52,8 @@ static void madt_add_cpu(struct acpi_madt *m, u32 apic_id, u32 uid,
 	if (m->nr_cpus >= ACPI_MAX_CPUS) {
 		if (!m->truncated)
 			pr_warn("MADT: more than %u CPUs, apic id %u and "
-				"later ignored\n", ACPI_MAX_CPUS, apic_id);
+				"later ignored\n",
+				ACPI_MAX_CPUS, apic_id);
 		m->truncated = true;
 		return;
 	}
@@ -67,8 +65,7 @@ static void madt_add_cpu(struct acpi_madt *m, u32 apic_id, u32 uid,
 }
 
 /* Room for one more in a bounded list? Sets truncated (logged once) if not. */
-static bool madt_room(struct acpi_madt *m, unsigned int nr, unsigned int max,
-		      const char *what)
+static bool madt_room(struct acpi_madt *m, unsigned int nr, unsigned int max, const char *what)
 {
 	if (nr < max)
 		return true;
@@ -82,16 +79,24 @@ static bool madt_room(struct acpi_madt *m, unsigned int nr, unsigned int max,
 static u8 madt_min_len(u8 type)
 {
 	switch (type) {
-	case ACPI_MADT_LAPIC: return sizeof(struct acpi_madt_lapic);
-	case ACPI_MADT_IOAPIC: return sizeof(struct acpi_madt_ioapic);
-	case ACPI_MADT_ISO: return sizeof(struct acpi_madt_iso);
-	case ACPI_MADT_NMI_SOURCE: return sizeof(struct acpi_madt_nmi_source);
-	case ACPI_MADT_LAPIC_NMI: return sizeof(struct acpi_madt_lapic_nmi);
+	case ACPI_MADT_LAPIC:
+		return sizeof(struct acpi_madt_lapic);
+	case ACPI_MADT_IOAPIC:
+		return sizeof(struct acpi_madt_ioapic);
+	case ACPI_MADT_ISO:
+		return sizeof(struct acpi_madt_iso);
+	case ACPI_MADT_NMI_SOURCE:
+		return sizeof(struct acpi_madt_nmi_source);
+	case ACPI_MADT_LAPIC_NMI:
+		return sizeof(struct acpi_madt_lapic_nmi);
 	case ACPI_MADT_LAPIC_OVERRIDE:
 		return sizeof(struct acpi_madt_lapic_override);
-	case ACPI_MADT_X2APIC: return sizeof(struct acpi_madt_x2apic);
-	case ACPI_MADT_X2APIC_NMI: return sizeof(struct acpi_madt_x2apic_nmi);
-	default: return 0;
+	case ACPI_MADT_X2APIC:
+		return sizeof(struct acpi_madt_x2apic);
+	case ACPI_MADT_X2APIC_NMI:
+		return sizeof(struct acpi_madt_x2apic_nmi);
+	default:
+		return 0;
 	}
 }
 
@@ -116,30 +121,25 @@ static void madt_entry(struct acpi_madt *m, const u8 *e)
 
 		if (madt_room(m, m->nr_ioapics, ACPI_MAX_IOAPICS, "IO-APICs"))
 			m->ioapics[m->nr_ioapics++] = (struct acpi_ioapic){
-				.id = io->id, .address = io->address,
-				.gsi_base = io->gsi_base
+				.id = io->id, .address = io->address, .gsi_base = io->gsi_base
 			};
 		break;
 	}
 	case ACPI_MADT_ISO: {
 		const struct acpi_madt_iso *s = (const void *)e;
 
-		if (madt_room(m, m->nr_isos, ACPI_MAX_IRQ_OVERRIDES,
-			      "interrupt overrides"))
+		if (madt_room(m, m->nr_isos, ACPI_MAX_IRQ_OVERRIDES, "interrupt overrides"))
 			m->isos[m->nr_isos++] = (struct acpi_irq_override){
-				.bus = s->bus, .source = s->source,
-				.gsi = s->gsi, .flags = s->flags
+				.bus = s->bus, .source = s->source, .gsi = s->gsi, .flags = s->flags
 			};
 		break;
 	}
 	case ACPI_MADT_NMI_SOURCE: {
 		const struct acpi_madt_nmi_source *s = (const void *)e;
 
-		if (madt_room(m, m->nr_nmi_sources, ACPI_MAX_NMI_SOURCES,
-			      "NMI sources"))
+		if (madt_room(m, m->nr_nmi_sources, ACPI_MAX_NMI_SOURCES, "NMI sources"))
 			m->nmi_sources[m->nr_nmi_sources++] =
-				(struct acpi_nmi_source){ .gsi = s->gsi,
-							  .flags = s->flags };
+				(struct acpi_nmi_source){ .gsi = s->gsi, .flags = s->flags };
 		break;
 	}
 	case ACPI_MADT_LAPIC_NMI:
@@ -155,13 +155,11 @@ static void madt_entry(struct acpi_madt *m, const u8 *e)
 		} else {
 			const struct acpi_madt_x2apic_nmi *x = (const void *)e;
 
-			n = (struct acpi_lapic_nmi){ .uid = x->uid,
-						     .flags = x->flags,
-						     .lint = x->lint,
-						     .x2apic = true };
+			n = (struct acpi_lapic_nmi){
+				.uid = x->uid, .flags = x->flags, .lint = x->lint, .x2apic = true
+			};
 		}
-		if (madt_room(m, m->nr_lapic_nmis, ACPI_MAX_LAPIC_NMIS,
-			      "local APIC NMIs"))
+		if (madt_room(m, m->nr_lapic_nmis, ACPI_MAX_LAPIC_NMIS, "local APIC NMIs"))
 			m->lapic_nmis[m->nr_lapic_nmis++] = n;
 		break;
 	}
@@ -197,8 +195,7 @@ int acpi_madt_parse(const void *table, size_t len, struct acpi_madt *out)
 		u8 type, elen;
 
 		if (tlen - off < 2) {
-			pr_err("MADT: truncated entry header at offset %u\n",
-			       off);
+			pr_err("MADT: truncated entry header at offset %u\n", off);
 			err = -EBADMSG;
 			break;
 		}
@@ -206,7 +203,8 @@ int acpi_madt_parse(const void *table, size_t len, struct acpi_madt *out)
 		elen = p[off + 1];
 		if (elen < 2) {
 			pr_err("MADT: entry type %u at offset %u: bad length "
-			       "%u, walk stopped\n", type, off, elen);
+			       "%u, walk stopped\n",
+			       type, off, elen);
 			err = -EBADMSG;
 			break;
 		}
@@ -219,8 +217,8 @@ int acpi_madt_parse(const void *table, size_t len, struct acpi_madt *out)
 		}
 		if (elen < madt_min_len(type)) {
 			pr_err("MADT: entry type %u at offset %u: length %u "
-			       "< %u, skipped\n", type, off, elen,
-			       madt_min_len(type));
+			       "< %u, skipped\n",
+			       type, off, elen, madt_min_len(type));
 			err = -EBADMSG;
 		} else {
 			madt_entry(out, p + off);
@@ -237,8 +235,7 @@ int acpi_madt_parse(const void *table, size_t len, struct acpi_madt *out)
  * from the legacy 32-bit block address; 0 if neither. Ports above 0xffff
  * are reported and dropped.
  */
-static u16 fadt_port(const struct acpi_gas *x, u32 legacy, const char *what,
-		     int *err)
+static u16 fadt_port(const struct acpi_gas *x, u32 legacy, const char *what, int *err)
 {
 	u64 addr = legacy;
 
@@ -273,14 +270,10 @@ int acpi_fadt_parse(const void *table, size_t len, struct acpi_fadt *out)
 	out->smi_cmd = f.smi_cmd;
 	out->acpi_enable = f.acpi_enable;
 	out->acpi_disable = f.acpi_disable;
-	out->pm1a_evt = fadt_port(&f.x_pm1a_evt_blk, f.pm1a_evt_blk,
-				  "PM1a_EVT", &err);
-	out->pm1b_evt = fadt_port(&f.x_pm1b_evt_blk, f.pm1b_evt_blk,
-				  "PM1b_EVT", &err);
-	out->pm1a_cnt = fadt_port(&f.x_pm1a_cnt_blk, f.pm1a_cnt_blk,
-				  "PM1a_CNT", &err);
-	out->pm1b_cnt = fadt_port(&f.x_pm1b_cnt_blk, f.pm1b_cnt_blk,
-				  "PM1b_CNT", &err);
+	out->pm1a_evt = fadt_port(&f.x_pm1a_evt_blk, f.pm1a_evt_blk, "PM1a_EVT", &err);
+	out->pm1b_evt = fadt_port(&f.x_pm1b_evt_blk, f.pm1b_evt_blk, "PM1b_EVT", &err);
+	out->pm1a_cnt = fadt_port(&f.x_pm1a_cnt_blk, f.pm1a_cnt_blk, "PM1a_CNT", &err);
+	out->pm1b_cnt = fadt_port(&f.x_pm1b_cnt_blk, f.pm1b_cnt_blk, "PM1b_CNT", &err);
 	out->pm_tmr = fadt_port(&f.x_pm_tmr_blk, f.pm_tmr_blk, "PM_TMR", &err);
 	out->pm1_cnt_len = f.pm1_cnt_len;
 	out->pm_tmr_len = f.pm_tmr_len;
@@ -310,39 +303,34 @@ int acpi_mcfg_parse(const void *table, size_t len, struct acpi_mcfg *out)
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	tlen = parser_len(table, len, ACPI_SIG_MCFG,
-			  sizeof(struct acpi_mcfg_raw));
+	tlen = parser_len(table, len, ACPI_SIG_MCFG, sizeof(struct acpi_mcfg_raw));
 	if (!tlen)
 		return -EINVAL;
 	out->present = true;
-	if ((tlen - sizeof(struct acpi_mcfg_raw)) %
-	    sizeof(struct acpi_mcfg_alloc)) {
-		pr_err("MCFG: length %u is not 44 + 16 * n, tail ignored\n",
-		       tlen);
+	if ((tlen - sizeof(struct acpi_mcfg_raw)) % sizeof(struct acpi_mcfg_alloc)) {
+		pr_err("MCFG: length %u is not 44 + 16 * n, tail ignored\n", tlen);
 		err = -EBADMSG;
 	}
-	for (off = sizeof(struct acpi_mcfg_raw);
-	     tlen - off >= sizeof(struct acpi_mcfg_alloc);
+	for (off = sizeof(struct acpi_mcfg_raw); tlen - off >= sizeof(struct acpi_mcfg_alloc);
 	     off += sizeof(struct acpi_mcfg_alloc)) {
 		const struct acpi_mcfg_alloc *a = (const void *)(p + off);
 
 		if (a->start_bus > a->end_bus || !a->base) {
 			pr_err("MCFG: bad entry seg %u bus %u-%u base 0x%lx, "
-			       "skipped\n", a->segment, a->start_bus,
-			       a->end_bus, (u64)a->base);
+			       "skipped\n",
+			       a->segment, a->start_bus, a->end_bus, (u64)a->base);
 			err = -EBADMSG;
 			continue;
 		}
 		if (out->nr_ecam >= ACPI_MAX_ECAM) {
-			pr_warn("MCFG: more than %u segments, rest ignored\n",
-				ACPI_MAX_ECAM);
+			pr_warn("MCFG: more than %u segments, rest ignored\n", ACPI_MAX_ECAM);
 			out->truncated = true;
 			break;
 		}
-		out->ecam[out->nr_ecam++] = (struct acpi_ecam){
-			.base = a->base, .segment = a->segment,
-			.start_bus = a->start_bus, .end_bus = a->end_bus
-		};
+		out->ecam[out->nr_ecam++] = (struct acpi_ecam){ .base = a->base,
+								.segment = a->segment,
+								.start_bus = a->start_bus,
+								.end_bus = a->end_bus };
 	}
 	return err;
 }
@@ -362,8 +350,8 @@ int acpi_hpet_parse(const void *table, size_t len, struct acpi_hpet *out)
 	out->min_tick = h->min_tick;
 	out->base = h->base.address;
 	if (h->base.space_id != ACPI_GAS_SPACE_MEMORY || !out->base) {
-		pr_err("HPET: base 0x%lx in address space %u, not usable\n",
-		       out->base, h->base.space_id);
+		pr_err("HPET: base 0x%lx in address space %u, not usable\n", out->base,
+		       h->base.space_id);
 		out->base = 0;
 		return -EBADMSG;
 	}

@@ -16,17 +16,17 @@
 /* ---- RSDP (ACPI 6.5, 5.2.5.3) -------------------------------------------- */
 
 #define ACPI_RSDP_SIG "RSD PTR " /* 8 bytes, no NUL */
-#define ACPI_RSDP_V1_LEN 20      /* the part covered by the v1 checksum */
+#define ACPI_RSDP_V1_LEN 20	 /* the part covered by the v1 checksum */
 #define ACPI_RSDP_V2_LEN 36
 
 struct acpi_rsdp {
 	char signature[8];
-	u8 checksum;          /* bytes 0..19 sum to 0 */
+	u8 checksum; /* bytes 0..19 sum to 0 */
 	char oem_id[6];
-	u8 revision;          /* 0: ACPI 1.0 (RSDT only); 2+: XSDT valid */
+	u8 revision; /* 0: ACPI 1.0 (RSDT only); 2+: XSDT valid */
 	u32 rsdt_address;
 	/* revision >= 2 */
-	u32 length;           /* of the whole RSDP */
+	u32 length; /* of the whole RSDP */
 	u64 xsdt_address;
 	u8 extended_checksum; /* bytes 0..length-1 sum to 0 */
 	u8 reserved[3];
@@ -37,9 +37,9 @@ _Static_assert(sizeof(struct acpi_rsdp) == ACPI_RSDP_V2_LEN, "RSDP size");
 
 struct acpi_sdt_header {
 	char signature[4];
-	u32 length;           /* of the whole table, header included */
+	u32 length; /* of the whole table, header included */
 	u8 revision;
-	u8 checksum;          /* all length bytes sum to 0 */
+	u8 checksum; /* all length bytes sum to 0 */
 	char oem_id[6];
 	char oem_table_id[8];
 	u32 oem_revision;
@@ -55,10 +55,10 @@ _Static_assert(sizeof(struct acpi_sdt_header) == 36, "SDT header size");
 /* ---- Generic Address Structure (5.2.3.2) --------------------------------- */
 
 struct acpi_gas {
-	u8 space_id;          /* ACPI_GAS_SPACE_* */
+	u8 space_id; /* ACPI_GAS_SPACE_* */
 	u8 bit_width;
 	u8 bit_offset;
-	u8 access_size;       /* 0 undefined, 1 byte .. 4 qword */
+	u8 access_size; /* 0 undefined, 1 byte .. 4 qword */
 	u64 address;
 } __packed;
 _Static_assert(sizeof(struct acpi_gas) == 12, "GAS size");
@@ -76,72 +76,72 @@ _Static_assert(sizeof(struct acpi_gas) == 12, "GAS size");
  */
 struct acpi_fadt_raw {
 	struct acpi_sdt_header hdr;
-	u32 firmware_ctrl;        /* 36: FACS */
-	u32 dsdt;                 /* 40 */
-	u8 reserved0;             /* 44 (INT_MODEL in ACPI 1.0) */
-	u8 preferred_pm_profile;  /* 45 */
-	u16 sci_int;              /* 46: SCI interrupt (ISA IRQ / GSI) */
-	u32 smi_cmd;              /* 48 */
-	u8 acpi_enable;           /* 52 */
-	u8 acpi_disable;          /* 53 */
-	u8 s4bios_req;            /* 54 */
-	u8 pstate_cnt;            /* 55 */
-	u32 pm1a_evt_blk;         /* 56 */
-	u32 pm1b_evt_blk;         /* 60 */
-	u32 pm1a_cnt_blk;         /* 64 */
-	u32 pm1b_cnt_blk;         /* 68 */
-	u32 pm2_cnt_blk;          /* 72 */
-	u32 pm_tmr_blk;           /* 76 */
-	u32 gpe0_blk;             /* 80 */
-	u32 gpe1_blk;             /* 84 */
-	u8 pm1_evt_len;           /* 88 */
-	u8 pm1_cnt_len;           /* 89 */
-	u8 pm2_cnt_len;           /* 90 */
-	u8 pm_tmr_len;            /* 91 */
-	u8 gpe0_blk_len;          /* 92 */
-	u8 gpe1_blk_len;          /* 93 */
-	u8 gpe1_base;             /* 94 */
-	u8 cst_cnt;               /* 95 */
-	u16 p_lvl2_lat;           /* 96 */
-	u16 p_lvl3_lat;           /* 98 */
-	u16 flush_size;           /* 100 */
-	u16 flush_stride;         /* 102 */
-	u8 duty_offset;           /* 104 */
-	u8 duty_width;            /* 105 */
-	u8 day_alrm;              /* 106 */
-	u8 mon_alrm;              /* 107 */
-	u8 century;               /* 108: RTC CMOS index, 0 if none */
-	u16 iapc_boot_arch;       /* 109 */
-	u8 reserved1;             /* 111 */
-	u32 flags;                /* 112: ACPI_FADT_F_* */
+	u32 firmware_ctrl;	 /* 36: FACS */
+	u32 dsdt;		 /* 40 */
+	u8 reserved0;		 /* 44 (INT_MODEL in ACPI 1.0) */
+	u8 preferred_pm_profile; /* 45 */
+	u16 sci_int;		 /* 46: SCI interrupt (ISA IRQ / GSI) */
+	u32 smi_cmd;		 /* 48 */
+	u8 acpi_enable;		 /* 52 */
+	u8 acpi_disable;	 /* 53 */
+	u8 s4bios_req;		 /* 54 */
+	u8 pstate_cnt;		 /* 55 */
+	u32 pm1a_evt_blk;	 /* 56 */
+	u32 pm1b_evt_blk;	 /* 60 */
+	u32 pm1a_cnt_blk;	 /* 64 */
+	u32 pm1b_cnt_blk;	 /* 68 */
+	u32 pm2_cnt_blk;	 /* 72 */
+	u32 pm_tmr_blk;		 /* 76 */
+	u32 gpe0_blk;		 /* 80 */
+	u32 gpe1_blk;		 /* 84 */
+	u8 pm1_evt_len;		 /* 88 */
+	u8 pm1_cnt_len;		 /* 89 */
+	u8 pm2_cnt_len;		 /* 90 */
+	u8 pm_tmr_len;		 /* 91 */
+	u8 gpe0_blk_len;	 /* 92 */
+	u8 gpe1_blk_len;	 /* 93 */
+	u8 gpe1_base;		 /* 94 */
+	u8 cst_cnt;		 /* 95 */
+	u16 p_lvl2_lat;		 /* 96 */
+	u16 p_lvl3_lat;		 /* 98 */
+	u16 flush_size;		 /* 100 */
+	u16 flush_stride;	 /* 102 */
+	u8 duty_offset;		 /* 104 */
+	u8 duty_width;		 /* 105 */
+	u8 day_alrm;		 /* 106 */
+	u8 mon_alrm;		 /* 107 */
+	u8 century;		 /* 108: RTC CMOS index, 0 if none */
+	u16 iapc_boot_arch;	 /* 109 */
+	u8 reserved1;		 /* 111 */
+	u32 flags;		 /* 112: ACPI_FADT_F_* */
 	/* ---- 116: end of the ACPI 1.0 FADT ---- */
-	struct acpi_gas reset_reg; /* 116 */
-	u8 reset_value;           /* 128 */
-	u16 arm_boot_arch;        /* 129 */
-	u8 minor_version;         /* 131 */
-	u64 x_firmware_ctrl;      /* 132 */
-	u64 x_dsdt;               /* 140 */
+	struct acpi_gas reset_reg;	/* 116 */
+	u8 reset_value;			/* 128 */
+	u16 arm_boot_arch;		/* 129 */
+	u8 minor_version;		/* 131 */
+	u64 x_firmware_ctrl;		/* 132 */
+	u64 x_dsdt;			/* 140 */
 	struct acpi_gas x_pm1a_evt_blk; /* 148 */
 	struct acpi_gas x_pm1b_evt_blk; /* 160 */
 	struct acpi_gas x_pm1a_cnt_blk; /* 172 */
 	struct acpi_gas x_pm1b_cnt_blk; /* 184 */
-	struct acpi_gas x_pm2_cnt_blk;  /* 196 */
-	struct acpi_gas x_pm_tmr_blk;   /* 208 */
-	struct acpi_gas x_gpe0_blk;     /* 220 */
-	struct acpi_gas x_gpe1_blk;     /* 232 */
+	struct acpi_gas x_pm2_cnt_blk;	/* 196 */
+	struct acpi_gas x_pm_tmr_blk;	/* 208 */
+	struct acpi_gas x_gpe0_blk;	/* 220 */
+	struct acpi_gas x_gpe1_blk;	/* 232 */
 	/* ---- 244: end of the ACPI 2.0-4.0 FADT ---- */
 	struct acpi_gas sleep_control_reg; /* 244 */
 	struct acpi_gas sleep_status_reg;  /* 256 */
-	u64 hypervisor_vendor_id;          /* 268 */
+	u64 hypervisor_vendor_id;	   /* 268 */
 } __packed;
 _Static_assert(sizeof(struct acpi_fadt_raw) == 276, "FADT size");
 
 #define ACPI_FADT_V1_LEN 116
-#define ACPI_FADT_MIN_LEN 44      /* up to and including DSDT */
+#define ACPI_FADT_MIN_LEN 44 /* up to and including DSDT */
 
 /* FADT flags (Table 5.10), the ones the hypervisor cares about. */
 #define ACPI_FADT_F_WBINVD BIT(0)
-#define ACPI_FADT_F_TMR_VAL_EXT BIT(8)   /* PM timer is 32 bits, else 24 */
+#define ACPI_FADT_F_TMR_VAL_EXT BIT(8) /* PM timer is 32 bits, else 24 */
 #define ACPI_FADT_F_RESET_REG_SUP BIT(10)
 #define ACPI_FADT_F_HW_REDUCED BIT(20)
 
@@ -159,9 +159,9 @@ _Static_assert(sizeof(struct acpi_fadt_raw) == 276, "FADT size");
 
 struct acpi_madt_raw {
 	struct acpi_sdt_header hdr;
-	u32 lapic_address;        /* 36: local APIC MMIO base */
-	u32 flags;                /* 40: ACPI_MADT_F_* */
-	/* 44: interrupt controller structures (type, length, ...) */
+	u32 lapic_address; /* 36: local APIC MMIO base */
+	u32 flags;	   /* 40: ACPI_MADT_F_* */
+			   /* 44: interrupt controller structures (type, length, ...) */
 } __packed;
 _Static_assert(sizeof(struct acpi_madt_raw) == 44, "MADT size");
 
@@ -208,10 +208,10 @@ _Static_assert(sizeof(struct acpi_madt_ioapic) == 12, "MADT IOAPIC size");
 /* 5.2.12.5 Interrupt Source Override */
 struct acpi_madt_iso {
 	struct acpi_madt_entry e; /* length 10 */
-	u8 bus;                   /* 0: ISA */
-	u8 source;                /* ISA IRQ */
+	u8 bus;			  /* 0: ISA */
+	u8 source;		  /* ISA IRQ */
 	u32 gsi;
-	u16 flags;                /* MPS INTI flags: polarity, trigger mode */
+	u16 flags; /* MPS INTI flags: polarity, trigger mode */
 } __packed;
 _Static_assert(sizeof(struct acpi_madt_iso) == 10, "MADT ISO size");
 
@@ -238,8 +238,7 @@ struct acpi_madt_lapic_override {
 	u16 reserved;
 	u64 address;
 } __packed;
-_Static_assert(sizeof(struct acpi_madt_lapic_override) == 12,
-	       "MADT LAPIC override size");
+_Static_assert(sizeof(struct acpi_madt_lapic_override) == 12, "MADT LAPIC override size");
 
 /* 5.2.12.12 Processor Local x2APIC */
 struct acpi_madt_x2apic {
@@ -259,8 +258,7 @@ struct acpi_madt_x2apic_nmi {
 	u8 lint;
 	u8 reserved[3];
 } __packed;
-_Static_assert(sizeof(struct acpi_madt_x2apic_nmi) == 12,
-	       "MADT x2APIC NMI size");
+_Static_assert(sizeof(struct acpi_madt_x2apic_nmi) == 12, "MADT x2APIC NMI size");
 
 /* ---- MCFG (PCI Firmware Specification 3.0, 4.1.2) ------------------------ */
 
@@ -274,7 +272,7 @@ struct acpi_mcfg_raw {
 _Static_assert(sizeof(struct acpi_mcfg_raw) == 44, "MCFG size");
 
 struct acpi_mcfg_alloc {
-	u64 base;                 /* ECAM base of bus 0 of this segment */
+	u64 base; /* ECAM base of bus 0 of this segment */
 	u16 segment;
 	u8 start_bus;
 	u8 end_bus;
@@ -289,10 +287,10 @@ _Static_assert(sizeof(struct acpi_mcfg_alloc) == 16, "MCFG entry size");
 struct acpi_hpet_raw {
 	struct acpi_sdt_header hdr;
 	u32 event_timer_block_id; /* 36: hardware rev, comparators, vendor */
-	struct acpi_gas base;     /* 40: register block (system memory) */
-	u8 hpet_number;           /* 52 */
-	u16 min_tick;             /* 53 */
-	u8 page_protection;       /* 55 */
+	struct acpi_gas base;	  /* 40: register block (system memory) */
+	u8 hpet_number;		  /* 52 */
+	u16 min_tick;		  /* 53 */
+	u8 page_protection;	  /* 55 */
 } __packed;
 _Static_assert(sizeof(struct acpi_hpet_raw) == 56, "HPET size");
 
@@ -303,8 +301,8 @@ _Static_assert(sizeof(struct acpi_hpet_raw) == 56, "HPET size");
 /* 8.1 DMA Remapping Reporting Structure */
 struct acpi_dmar_raw {
 	struct acpi_sdt_header hdr;
-	u8 host_address_width;    /* 36: width - 1 */
-	u8 flags;                 /* 37: ACPI_DMAR_F_* */
+	u8 host_address_width; /* 36: width - 1 */
+	u8 flags;	       /* 37: ACPI_DMAR_F_* */
 	u8 reserved[10];
 	/* 48: remapping structures */
 } __packed;
@@ -331,11 +329,11 @@ struct acpi_dmar_entry {
 /* 8.3 DMA Remapping Hardware Unit Definition */
 struct acpi_dmar_drhd {
 	struct acpi_dmar_entry e; /* 16 + device scopes */
-	u8 flags;                 /* ACPI_DMAR_DRHD_F_* */
-	u8 size;                  /* rev 3+: 3:0, register set is 2^N pages */
+	u8 flags;		  /* ACPI_DMAR_DRHD_F_* */
+	u8 size;		  /* rev 3+: 3:0, register set is 2^N pages */
 	u16 segment;
-	u64 base;                 /* register base address */
-	/* 16: device scopes */
+	u64 base; /* register base address */
+		  /* 16: device scopes */
 } __packed;
 _Static_assert(sizeof(struct acpi_dmar_drhd) == 16, "DRHD size");
 
@@ -346,16 +344,16 @@ struct acpi_dmar_rmrr {
 	struct acpi_dmar_entry e; /* 24 + device scopes */
 	u16 reserved;
 	u16 segment;
-	u64 base;                 /* 4 KiB aligned */
-	u64 limit;                /* inclusive; limit + 1 is 4 KiB aligned */
-	/* 24: device scopes */
+	u64 base;  /* 4 KiB aligned */
+	u64 limit; /* inclusive; limit + 1 is 4 KiB aligned */
+		   /* 24: device scopes */
 } __packed;
 _Static_assert(sizeof(struct acpi_dmar_rmrr) == 24, "RMRR size");
 
 /* 8.5 Root Port ATS Capability Reporting */
 struct acpi_dmar_atsr {
 	struct acpi_dmar_entry e; /* 8 + device scopes */
-	u8 flags;                 /* bit 0: ALL_PORTS */
+	u8 flags;		  /* bit 0: ALL_PORTS */
 	u8 reserved;
 	u16 segment;
 } __packed;
@@ -372,11 +370,11 @@ _Static_assert(sizeof(struct acpi_dmar_rhsa) == 20, "RHSA size");
 
 /* 8.3.1 Device Scope Structure: header + path of (device, function) pairs. */
 struct acpi_dmar_scope {
-	u8 type;                  /* ACPI_DMAR_SCOPE_* */
-	u8 length;                /* 6 + 2 * path entries */
-	u8 flags;                 /* rev 4: bit 0 REQ_WO_PASID_NESTED_NA */
+	u8 type;   /* ACPI_DMAR_SCOPE_* */
+	u8 length; /* 6 + 2 * path entries */
+	u8 flags;  /* rev 4: bit 0 REQ_WO_PASID_NESTED_NA */
 	u8 reserved;
-	u8 enumeration_id;        /* IOAPIC id / HPET number / ACPI device nr */
+	u8 enumeration_id; /* IOAPIC id / HPET number / ACPI device nr */
 	u8 start_bus;
 	/* 6: struct { u8 device, function; } path[] */
 } __packed;

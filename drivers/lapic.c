@@ -41,8 +41,7 @@ static void lapic_enable_this_cpu(void)
 {
 	u32 svr = lapic_read(LAPIC_SVR);
 
-	lapic_write(LAPIC_SVR, (svr & ~0xffu) | LAPIC_SVR_ENABLE |
-				       LAPIC_SPURIOUS_VECTOR);
+	lapic_write(LAPIC_SVR, (svr & ~0xffu) | LAPIC_SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
 }
 
 void lapic_init(void)
@@ -52,9 +51,8 @@ void lapic_init(void)
 	x2apic = apic_base & MSR_APIC_BASE_EXTD;
 	base_hpa = apic_base & MSR_APIC_BASE_ADDR;
 	lapic_enable_this_cpu();
-	pr_info("%s mode, base %#llx, id %u, version %#x\n",
-		x2apic ? "x2APIC" : "xAPIC", (unsigned long long)base_hpa,
-		lapic_id(), lapic_read(LAPIC_VER) & 0xff);
+	pr_info("%s mode, base %#llx, id %u, version %#x\n", x2apic ? "x2APIC" : "xAPIC",
+		(unsigned long long)base_hpa, lapic_id(), lapic_read(LAPIC_VER) & 0xff);
 }
 
 void lapic_init_ap(void)
@@ -119,21 +117,17 @@ static bool lapic_send_ipi(u32 dest, u32 icr_lo)
 
 bool lapic_send_init(u32 apic_id)
 {
-	return lapic_send_ipi(apic_id, LAPIC_ICR_DM_INIT |
-					       LAPIC_ICR_LEVEL_ASSERT);
+	return lapic_send_ipi(apic_id, LAPIC_ICR_DM_INIT | LAPIC_ICR_LEVEL_ASSERT);
 }
 
 bool lapic_send_sipi(u32 apic_id, u8 vector_page)
 {
-	return lapic_send_ipi(apic_id, LAPIC_ICR_DM_STARTUP |
-					       LAPIC_ICR_LEVEL_ASSERT |
-					       vector_page);
+	return lapic_send_ipi(apic_id, LAPIC_ICR_DM_STARTUP | LAPIC_ICR_LEVEL_ASSERT | vector_page);
 }
 
 bool lapic_send_nmi(u32 apic_id)
 {
-	return lapic_send_ipi(apic_id, LAPIC_ICR_DM_NMI |
-					       LAPIC_ICR_LEVEL_ASSERT);
+	return lapic_send_ipi(apic_id, LAPIC_ICR_DM_NMI | LAPIC_ICR_LEVEL_ASSERT);
 }
 
 /* Panic path: the ICR lock may be held by the CPU being stopped. */
@@ -143,8 +137,7 @@ bool lapic_send_nmi_all_but_self(void)
 
 	for (int i = 0; i < 100000 && !locked; i++)
 		locked = spin_trylock(&icr_lock);
-	ok = lapic_send_ipi_unlocked(0, LAPIC_ICR_DM_NMI |
-						LAPIC_ICR_LEVEL_ASSERT |
+	ok = lapic_send_ipi_unlocked(0, LAPIC_ICR_DM_NMI | LAPIC_ICR_LEVEL_ASSERT |
 						LAPIC_ICR_DEST_ALL_BUT_SELF);
 	if (locked)
 		spin_unlock(&icr_lock);

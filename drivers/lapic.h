@@ -6,6 +6,7 @@
  */
 #ifndef DRIVERS_LAPIC_H
 #define DRIVERS_LAPIC_H
+/* clang-format off: register tables keep their field indentation */
 
 #include "lib/types.h"
 
@@ -13,15 +14,15 @@
 #define LAPIC_ID 0x020
 #define LAPIC_VER 0x030
 #define LAPIC_SVR 0x0f0
-#define  LAPIC_SVR_ENABLE BIT(8)
+#define LAPIC_SVR_ENABLE BIT(8)
 #define LAPIC_ICR_LO 0x300
-#define  LAPIC_ICR_DM_NMI (4u << 8)
-#define  LAPIC_ICR_DM_INIT (5u << 8)
-#define  LAPIC_ICR_DM_STARTUP (6u << 8)
-#define  LAPIC_ICR_DS_PENDING BIT(12)
-#define  LAPIC_ICR_LEVEL_ASSERT BIT(14)
-#define  LAPIC_ICR_TRIGGER_LEVEL BIT(15)
-#define  LAPIC_ICR_DEST_ALL_BUT_SELF (3u << 18)
+#define LAPIC_ICR_DM_NMI (4u << 8)
+#define LAPIC_ICR_DM_INIT (5u << 8)
+#define LAPIC_ICR_DM_STARTUP (6u << 8)
+#define LAPIC_ICR_DS_PENDING BIT(12)
+#define LAPIC_ICR_LEVEL_ASSERT BIT(14)
+#define LAPIC_ICR_TRIGGER_LEVEL BIT(15)
+#define LAPIC_ICR_DEST_ALL_BUT_SELF (3u << 18)
 #define LAPIC_ICR_HI 0x310
 
 #define LAPIC_SPURIOUS_VECTOR 0xff
@@ -42,4 +43,5 @@ bool lapic_send_nmi_all_but_self(void);
 /** Fixed-vector IPI (also how a guest-programmed MSI is delivered later). */
 bool lapic_send_fixed(u32 apic_id, u8 vector);
 
+/* clang-format on */
 #endif /* DRIVERS_LAPIC_H */

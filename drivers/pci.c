@@ -21,8 +21,7 @@ static u32 width_ones(unsigned int width)
 	return width == 1 ? 0xffu : width == 2 ? 0xffffu : 0xffffffffu;
 }
 
-static bool access_ok(const struct pci_cfg_ops *ops, u16 off,
-		      unsigned int width)
+static bool access_ok(const struct pci_cfg_ops *ops, u16 off, unsigned int width)
 {
 	if (width != 1 && width != 2 && width != 4)
 		return false;
@@ -31,13 +30,12 @@ static bool access_ok(const struct pci_cfg_ops *ops, u16 off,
 	return (u32)off + width <= ops->cfg_size;
 }
 
-static u32 cfg_read(const struct pci_cfg_ops *ops, u16 seg, u8 bus, u8 devfn,
-		    u16 off, unsigned int width)
+static u32 cfg_read(const struct pci_cfg_ops *ops, u16 seg, u8 bus, u8 devfn, u16 off,
+		    unsigned int width)
 {
 	if (!access_ok(ops, off, width))
 		return width_ones(width);
-	return ops->read(ops->ctx, seg, bus, devfn, off, width) &
-	       width_ones(width);
+	return ops->read(ops->ctx, seg, bus, devfn, off, width) & width_ones(width);
 }
 
 static u8 dev_devfn(const struct pci_dev *d)
@@ -45,37 +43,34 @@ static u8 dev_devfn(const struct pci_dev *d)
 	return PCI_DEVFN(d->dev, d->fn);
 }
 
-u32 pci_dev_read(const struct pci_cfg_ops *ops, const struct pci_dev *d,
-		 u16 off, unsigned int width)
+u32 pci_dev_read(const struct pci_cfg_ops *ops, const struct pci_dev *d, u16 off,
+		 unsigned int width)
 {
 	return cfg_read(ops, d->seg, d->bus, dev_devfn(d), off, width);
 }
 
-void pci_dev_write(const struct pci_cfg_ops *ops, const struct pci_dev *d,
-		   u16 off, unsigned int width, u32 val)
+void pci_dev_write(const struct pci_cfg_ops *ops, const struct pci_dev *d, u16 off,
+		   unsigned int width, u32 val)
 {
 	if (!access_ok(ops, off, width))
 		return;
-	ops->write(ops->ctx, d->seg, d->bus, dev_devfn(d), off, width,
-		   val & width_ones(width));
+	ops->write(ops->ctx, d->seg, d->bus, dev_devfn(d), off, width, val & width_ones(width));
 }
 
 /* ---- capability walks ------------------------------------------------------ */
 
 /* Called per capability; return true to stop the walk. */
-typedef bool (*cap_visit_fn)(void *arg, const struct pci_cfg_ops *ops,
-			     struct pci_dev *d, u16 id, u16 off);
+typedef bool (*cap_visit_fn)(void *arg, const struct pci_cfg_ops *ops, struct pci_dev *d, u16 id,
+			     u16 off);
 
 /*
  * Walk the standard list (PCI30 6.7). Bounded by PCI_MAX_CAP_WALK entries
  * and by a visited bitmap of the 64 dwords of the first 256 bytes. Returns
  * PCI_DEV_CAP_* anomaly flags.
  */
-static u32 cap_walk(const struct pci_cfg_ops *ops, struct pci_dev *d,
-		    cap_visit_fn visit, void *arg)
+static u32 cap_walk(const struct pci_cfg_ops *ops, struct pci_dev *d, cap_visit_fn visit, void *arg)
 {
-	u16 ptr_reg = d->hdr_type == PCI_HEADER_CARDBUS ? PCI_CB_CAP_PTR_8
-							: PCI_CAP_PTR_8;
+	u16 ptr_reg = d->hdr_type == PCI_HEADER_CARDBUS ? PCI_CB_CAP_PTR_8 : PCI_CAP_PTR_8;
 	u64 seen = 0;
 	u16 ptr;
 
@@ -104,8 +99,7 @@ static u32 cap_walk(const struct pci_cfg_ops *ops, struct pci_dev *d,
 }
 
 /* Does this function have a 4 KiB config space we may walk? */
-static bool has_ext_space(const struct pci_cfg_ops *ops,
-			  const struct pci_dev *d)
+static bool has_ext_space(const struct pci_cfg_ops *ops, const struct pci_dev *d)
 {
 	return ops->cfg_size >= PCIE_CFG_SIZE && d->pcie.off != 0;
 }
@@ -116,8 +110,8 @@ static bool has_ext_space(const struct pci_cfg_ops *ops,
  * Walk the extended list from 0x100 (PCIe30 7.9.3). Bounded by
  * PCI_MAX_CAP_WALK entries and a visited bitmap; returns PCI_DEV_ECAP_*.
  */
-static u32 ext_cap_walk(const struct pci_cfg_ops *ops, struct pci_dev *d,
-			cap_visit_fn visit, void *arg)
+static u32 ext_cap_walk(const struct pci_cfg_ops *ops, struct pci_dev *d, cap_visit_fn visit,
+			void *arg)
 {
 	u64 seen[DIV_ROUND_UP(EXT_DWORDS, 64)] = { 0 };
 	u16 ptr = PCI_EXT_CAP_START;
@@ -150,8 +144,7 @@ struct find_arg {
 	u16 off;
 };
 
-static bool find_visit(void *arg, const struct pci_cfg_ops *ops,
-		       struct pci_dev *d, u16 id, u16 off)
+static bool find_visit(void *arg, const struct pci_cfg_ops *ops, struct pci_dev *d, u16 id, u16 off)
 {
 	struct find_arg *f = arg;
 
@@ -163,8 +156,7 @@ static bool find_visit(void *arg, const struct pci_cfg_ops *ops,
 	return true;
 }
 
-u8 pci_find_cap(const struct pci_cfg_ops *ops, const struct pci_dev *d,
-		u8 cap_id)
+u8 pci_find_cap(const struct pci_cfg_ops *ops, const struct pci_dev *d, u8 cap_id)
 {
 	struct find_arg f = { .id = cap_id, .off = 0 };
 	struct pci_dev tmp;
@@ -176,8 +168,7 @@ u8 pci_find_cap(const struct pci_cfg_ops *ops, const struct pci_dev *d,
 	return (u8)f.off;
 }
 
-u16 pci_find_ext_cap(const struct pci_cfg_ops *ops, const struct pci_dev *d,
-		     u16 cap_id)
+u16 pci_find_ext_cap(const struct pci_cfg_ops *ops, const struct pci_dev *d, u16 cap_id)
 {
 	struct find_arg f = { .id = cap_id, .off = 0 };
 	struct pci_dev tmp;
@@ -200,8 +191,7 @@ static bool cap_fits(struct pci_dev *d, u16 off, unsigned int len)
 	return false;
 }
 
-static void decode_msi(const struct pci_cfg_ops *ops, struct pci_dev *d,
-		       u16 off)
+static void decode_msi(const struct pci_cfg_ops *ops, struct pci_dev *d, u16 off)
 {
 	u16 ctrl = pci_dev_read(ops, d, off + PCI_MSI_CTRL_16, 2);
 	bool is64 = ctrl & PCI_MSI_CTRL_64BIT;
@@ -217,8 +207,7 @@ static void decode_msi(const struct pci_cfg_ops *ops, struct pci_dev *d,
 	d->msi.vectors = 1u << MIN(mmc, PCI_MSI_MAX_MMC);
 }
 
-static void decode_msix(const struct pci_cfg_ops *ops, struct pci_dev *d,
-			u16 off)
+static void decode_msix(const struct pci_cfg_ops *ops, struct pci_dev *d, u16 off)
 {
 	u16 ctrl;
 	u32 table, pba;
@@ -237,8 +226,8 @@ static void decode_msix(const struct pci_cfg_ops *ops, struct pci_dev *d,
 	d->msix.pba_off = pba & PCI_MSIX_OFFSET;
 }
 
-static bool record_visit(void *arg, const struct pci_cfg_ops *ops,
-			 struct pci_dev *d, u16 id, u16 off)
+static bool record_visit(void *arg, const struct pci_cfg_ops *ops, struct pci_dev *d, u16 id,
+			 u16 off)
 {
 	bool ext = *(const bool *)arg;
 	u16 v;
@@ -294,8 +283,7 @@ static void probe_caps(const struct pci_cfg_ops *ops, struct pci_dev *d)
 /* ---- BARs -------------------------------------------------------------------- */
 
 /* Write all-ones, read back, restore (PCI30 6.2.5.1). */
-static u32 bar_probe32(const struct pci_cfg_ops *ops, struct pci_dev *d,
-		       u16 reg, u32 orig)
+static u32 bar_probe32(const struct pci_cfg_ops *ops, struct pci_dev *d, u16 reg, u32 orig)
 {
 	u32 rb;
 
@@ -312,8 +300,7 @@ static u64 mask_to_size(u64 mask)
 }
 
 /* Probe BAR i; returns how many extra slots it used (1 for 64-bit). */
-static unsigned int probe_bar(const struct pci_cfg_ops *ops, struct pci_dev *d,
-			      unsigned int i)
+static unsigned int probe_bar(const struct pci_cfg_ops *ops, struct pci_dev *d, unsigned int i)
 {
 	struct pci_bar *b = &d->bars[i];
 	u16 reg = PCI_BAR_32(i);
@@ -368,8 +355,7 @@ static unsigned int probe_bar(const struct pci_cfg_ops *ops, struct pci_dev *d,
 
 static bool is_host_bridge(const struct pci_dev *d)
 {
-	return d->class_code == PCI_CLASS_BRIDGE &&
-	       d->subclass == PCI_SUBCLASS_BRIDGE_HOST;
+	return d->class_code == PCI_CLASS_BRIDGE && d->subclass == PCI_SUBCLASS_BRIDGE_HOST;
 }
 
 /*
@@ -416,9 +402,8 @@ static void report_anomalies(const struct pci_dev *d)
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(msgs); i++)
 		if (d->flags & msgs[i].flag)
-			pr_warn("%02x:%02x.%u %04x:%04x: %s, ignored\n", d->bus,
-				d->dev, d->fn, d->vendor, d->device,
-				msgs[i].what);
+			pr_warn("%02x:%02x.%u %04x:%04x: %s, ignored\n", d->bus, d->dev, d->fn,
+				d->vendor, d->device, msgs[i].what);
 }
 
 static void probe_function(const struct pci_cfg_ops *ops, struct pci_dev *d)
@@ -448,8 +433,7 @@ static void probe_function(const struct pci_cfg_ops *ops, struct pci_dev *d)
 		d->nbars = PCI_NUM_BARS_BRIDGE;
 		d->primary_bus = pci_dev_read(ops, d, PCI_PRIMARY_BUS_8, 1);
 		d->secondary_bus = pci_dev_read(ops, d, PCI_SECONDARY_BUS_8, 1);
-		d->subordinate_bus =
-			pci_dev_read(ops, d, PCI_SUBORDINATE_BUS_8, 1);
+		d->subordinate_bus = pci_dev_read(ops, d, PCI_SUBORDINATE_BUS_8, 1);
 		break;
 	case PCI_HEADER_CARDBUS:
 		break;
@@ -470,21 +454,18 @@ static bool vendor_absent(u16 vendor)
 	return vendor == PCI_VENDOR_NONE || vendor == 0;
 }
 
-static void scan_device(const struct pci_cfg_ops *ops, struct pci_bus_info *bi,
-			u8 bus, u8 dev)
+static void scan_device(const struct pci_cfg_ops *ops, struct pci_bus_info *bi, u8 bus, u8 dev)
 {
 	unsigned int nfn = 1;
 
 	for (unsigned int fn = 0; fn < nfn; fn++) {
 		u8 devfn = PCI_DEVFN(dev, fn);
-		u16 vendor = cfg_read(ops, bi->seg, bus, devfn,
-				      PCI_VENDOR_ID_16, 2);
+		u16 vendor = cfg_read(ops, bi->seg, bus, devfn, PCI_VENDOR_ID_16, 2);
 		struct pci_dev *d;
 
 		if (vendor_absent(vendor))
 			continue;
-		if (fn == 0 && (cfg_read(ops, bi->seg, bus, devfn,
-					 PCI_HEADER_TYPE_8, 1) &
+		if (fn == 0 && (cfg_read(ops, bi->seg, bus, devfn, PCI_HEADER_TYPE_8, 1) &
 				PCI_HEADER_MULTIFUNC))
 			nfn = 8;
 		bi->nfound++;
@@ -502,8 +483,7 @@ static void scan_device(const struct pci_cfg_ops *ops, struct pci_bus_info *bi,
 	}
 }
 
-int pci_enumerate(const struct pci_cfg_ops *ops, u16 seg,
-		  struct pci_bus_info *out)
+int pci_enumerate(const struct pci_cfg_ops *ops, u16 seg, struct pci_bus_info *out)
 {
 	if (!ops || !ops->read || !ops->write || !out)
 		return trace_error(-EINVAL);
@@ -516,8 +496,8 @@ int pci_enumerate(const struct pci_cfg_ops *ops, u16 seg,
 		for (unsigned int dev = 0; dev < 32; dev++)
 			scan_device(ops, out, bus, dev);
 	if (out->truncated)
-		pr_warn("device table full: %u functions found, %u recorded\n",
-			out->nfound, out->ndevs);
+		pr_warn("device table full: %u functions found, %u recorded\n", out->nfound,
+			out->ndevs);
 	return 0;
 }
 
@@ -536,8 +516,7 @@ const struct pci_dev *pci_find_bdf(const struct pci_bus_info *bi, u32 bdf)
 	return NULL;
 }
 
-const struct pci_dev *pci_find_class(const struct pci_bus_info *bi,
-				     u8 class_code,
+const struct pci_dev *pci_find_class(const struct pci_bus_info *bi, u8 class_code,
 				     const struct pci_dev *after)
 {
 	unsigned int i = 0;
@@ -555,8 +534,7 @@ const struct pci_dev *pci_find_class(const struct pci_bus_info *bi,
 	return NULL;
 }
 
-const struct pci_dev *pci_choose_nic(const struct pci_bus_info *bi,
-				     bool bdf_set, u32 bdf)
+const struct pci_dev *pci_choose_nic(const struct pci_bus_info *bi, bool bdf_set, u32 bdf)
 {
 	const struct pci_dev *d;
 
@@ -566,15 +544,14 @@ const struct pci_dev *pci_choose_nic(const struct pci_bus_info *bi,
 		return pci_find_class(bi, PCI_CLASS_NETWORK, NULL);
 	d = bdf <= 0xffff ? pci_find_bdf(bi, bdf) : NULL;
 	if (!d) {
-		pr_err("nic %02x:%02x.%u: no such function%s\n",
-		       (bdf >> 8) & 0xff, (bdf >> 3) & 0x1f, bdf & 7,
+		pr_err("nic %02x:%02x.%u: no such function%s\n", (bdf >> 8) & 0xff,
+		       (bdf >> 3) & 0x1f, bdf & 7,
 		       bi->truncated ? " (device table truncated)" : "");
 		return NULL;
 	}
 	if (d->class_code != PCI_CLASS_NETWORK) {
 		pr_err("nic %02x:%02x.%u %04x:%04x: not a network controller (class %02x.%02x)\n",
-		       d->bus, d->dev, d->fn, d->vendor, d->device,
-		       d->class_code, d->subclass);
+		       d->bus, d->dev, d->fn, d->vendor, d->device, d->class_code, d->subclass);
 		return NULL;
 	}
 	return d;
@@ -637,8 +614,7 @@ int pci_parse_bdf(const char *s, size_t len, u32 *bdf)
 		start = colon[0] + 1;
 	}
 	if (parse_hex(s + start, colon[ncolon - 1] - start, 0xff, &bus) ||
-	    parse_hex(s + colon[ncolon - 1] + 1, dot - colon[ncolon - 1] - 1,
-		      0x1f, &dev) ||
+	    parse_hex(s + colon[ncolon - 1] + 1, dot - colon[ncolon - 1] - 1, 0x1f, &dev) ||
 	    parse_hex(s + dot + 1, len - dot - 1, 7, &fn))
 		return -EINVAL;
 	*bdf = PCI_BDF(bus, dev, fn);

@@ -21,22 +21,20 @@
  * absent functions return all-ones of the access width.
  */
 struct pci_cfg_ops {
-	u32 (*read)(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		    unsigned int width);
-	void (*write)(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		      unsigned int width, u32 val);
+	u32 (*read)(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off, unsigned int width);
+	void (*write)(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off, unsigned int width, u32 val);
 	void *ctx;
-	u16 cfg_size;     /* bytes per function: 256 (CF8) or 4096 (ECAM) */
+	u16 cfg_size;	  /* bytes per function: 256 (CF8) or 4096 (ECAM) */
 	const char *name; /* "cf8", "ecam", ... for the summary line */
-	hpa_t base;       /* ECAM base (printed when non-zero) */
+	hpa_t base;	  /* ECAM base (printed when non-zero) */
 };
 
 /* ECAM (PCIe30 7.2.2): MMIO at base + (bus << 20 | devfn << 12 | off). */
 struct pci_ecam {
 	struct pci_cfg_ops ops; /* ops.ctx points back here */
-	hpa_t base;             /* MCFG base address (bus 0), identity-mapped */
+	hpa_t base;		/* MCFG base address (bus 0), identity-mapped */
 	u16 seg;
-	u8 start_bus, end_bus;  /* decoded buses; others read as absent */
+	u8 start_bus, end_bus; /* decoded buses; others read as absent */
 };
 
 /* Configuration mechanism #1 (PCI30 3.2.2.3.2): ports 0xcf8/0xcfc. */
@@ -50,21 +48,19 @@ struct pci_cf8 {
  * base (hva == hpa). Returns -EINVAL if the range is empty or the base is
  * not 1 MiB aligned.
  */
-int __must_check pci_ecam_ops_init(struct pci_ecam *e, hpa_t base,
-				   u8 start_bus, u8 end_bus);
+int __must_check pci_ecam_ops_init(struct pci_ecam *e, hpa_t base, u8 start_bus, u8 end_bus);
 /** Set up legacy CF8/CFC access (segment 0, offsets < 256). */
 void pci_cf8_ops_init(struct pci_cf8 *c);
 
 /* ---- device table --------------------------------------------------------- */
 
-#define PCI_MAX_DEVS 64      /* functions recorded per enumeration */
-#define PCI_MAX_CAP_WALK 48  /* bound on any capability list walk */
-#define PCI_DEV_MAX_CAPS 24  /* capabilities recorded per function */
+#define PCI_MAX_DEVS 64	    /* functions recorded per enumeration */
+#define PCI_MAX_CAP_WALK 48 /* bound on any capability list walk */
+#define PCI_DEV_MAX_CAPS 24 /* capabilities recorded per function */
 
 /* BDF encoding used on the command line and in pci_find_bdf(). */
-#define PCI_BDF(bus, dev, fn) \
-	(((u32)(bus) << 8) | (((u32)(dev) & 0x1f) << 3) | ((u32)(fn) & 7))
-#define PCI_DEVFN(dev, fn) ((u8)((((dev) & 0x1f) << 3) | ((fn) & 7)))
+#define PCI_BDF(bus, dev, fn) (((u32)(bus) << 8) | (((u32)(dev)&0x1f) << 3) | ((u32)(fn)&7))
+#define PCI_DEVFN(dev, fn) ((u8)((((dev)&0x1f) << 3) | ((fn)&7)))
 
 enum pci_bar_kind {
 	PCI_BAR_NONE = 0, /* not implemented (reads back 0) */
@@ -72,7 +68,7 @@ enum pci_bar_kind {
 	PCI_BAR_MEM32,
 	PCI_BAR_MEM64,
 	PCI_BAR_MEM64_HI, /* upper half of the 64-bit BAR in the slot below */
-	PCI_BAR_BROKEN,   /* malformed (64-bit in the last slot, reserved type) */
+	PCI_BAR_BROKEN,	  /* malformed (64-bit in the last slot, reserved type) */
 };
 
 struct pci_bar {
@@ -83,21 +79,21 @@ struct pci_bar {
 };
 
 struct pci_cap {
-	u16 id;  /* standard: 8-bit ID; extended: 16-bit ID */
+	u16 id; /* standard: 8-bit ID; extended: 16-bit ID */
 	u16 off;
 	bool ext; /* PCIe extended capability (>= 0x100) */
 };
 
 struct pci_msi {
-	u16 off;      /* 0: absent */
+	u16 off; /* 0: absent */
 	bool is64;
 	bool maskable;
 	bool enabled;
-	u8 vectors;   /* multiple message capable, 1..32 */
+	u8 vectors; /* multiple message capable, 1..32 */
 };
 
 struct pci_msix {
-	u16 off;      /* 0: absent */
+	u16 off;	/* 0: absent */
 	u16 table_size; /* entries */
 	u8 table_bir, pba_bir;
 	u32 table_off, pba_off;
@@ -105,40 +101,40 @@ struct pci_msix {
 };
 
 struct pci_pcie {
-	u16 off;      /* 0: absent */
+	u16 off; /* 0: absent */
 	u8 version;
 	u8 port_type; /* PCI_EXP_TYPE_* */
 };
 
 struct pci_pm {
-	u16 off;      /* 0: absent */
+	u16 off; /* 0: absent */
 	u8 version;
 };
 
 /* Anomalies found while enumerating one function (pci_dev.flags). */
-#define PCI_DEV_CAP_LOOP BIT(0)       /* standard list revisits an entry */
-#define PCI_DEV_CAP_BADPTR BIT(1)     /* pointer into the header (< 0x40) */
-#define PCI_DEV_CAP_TOO_MANY BIT(2)   /* hit PCI_MAX_CAP_WALK */
-#define PCI_DEV_CAPS_TRUNC BIT(3)     /* more than PCI_DEV_MAX_CAPS recorded */
+#define PCI_DEV_CAP_LOOP BIT(0)	    /* standard list revisits an entry */
+#define PCI_DEV_CAP_BADPTR BIT(1)   /* pointer into the header (< 0x40) */
+#define PCI_DEV_CAP_TOO_MANY BIT(2) /* hit PCI_MAX_CAP_WALK */
+#define PCI_DEV_CAPS_TRUNC BIT(3)   /* more than PCI_DEV_MAX_CAPS recorded */
 #define PCI_DEV_ECAP_LOOP BIT(4)
 #define PCI_DEV_ECAP_BADPTR BIT(5)
 #define PCI_DEV_ECAP_TOO_MANY BIT(6)
-#define PCI_DEV_BAR_BROKEN BIT(7)     /* a BAR could not be decoded */
-#define PCI_DEV_CAP_SHORT BIT(8)      /* capability runs past config space */
-#define PCI_DEV_BAD_HEADER BIT(9)     /* unknown header type: no BARs/caps */
+#define PCI_DEV_BAR_BROKEN BIT(7) /* a BAR could not be decoded */
+#define PCI_DEV_CAP_SHORT BIT(8)  /* capability runs past config space */
+#define PCI_DEV_BAD_HEADER BIT(9) /* unknown header type: no BARs/caps */
 
 struct pci_dev {
 	u16 seg;
 	u8 bus, dev, fn;
 	u16 vendor, device;
 	u8 class_code, subclass, prog_if, revision;
-	u8 hdr_type;      /* without the multi-function bit */
+	u8 hdr_type; /* without the multi-function bit */
 	bool multifunc;
-	u8 irq_pin;       /* 0 none, 1..4 = INTA#..INTD# */
+	u8 irq_pin; /* 0 none, 1..4 = INTA#..INTD# */
 	u8 irq_line;
-	u16 command;      /* as found (restored after BAR sizing) */
+	u16 command; /* as found (restored after BAR sizing) */
 	u16 status;
-	u8 nbars;         /* 6 (type 0), 2 (type 1), 0 otherwise */
+	u8 nbars; /* 6 (type 0), 2 (type 1), 0 otherwise */
 	struct pci_bar bars[6];
 	u8 primary_bus, secondary_bus, subordinate_bus; /* type 1 only */
 	u8 ncaps;
@@ -147,15 +143,15 @@ struct pci_dev {
 	struct pci_msix msix;
 	struct pci_pcie pcie;
 	struct pci_pm pm;
-	u32 flags;        /* PCI_DEV_* anomalies */
+	u32 flags; /* PCI_DEV_* anomalies */
 };
 
 struct pci_bus_info {
 	u16 seg;
 	const struct pci_cfg_ops *ops; /* the access used to enumerate */
-	unsigned int ndevs;             /* recorded in devs[] */
-	unsigned int nfound;            /* responding functions (>= ndevs) */
-	bool truncated;                 /* nfound > PCI_MAX_DEVS */
+	unsigned int ndevs;	       /* recorded in devs[] */
+	unsigned int nfound;	       /* responding functions (>= ndevs) */
+	bool truncated;		       /* nfound > PCI_MAX_DEVS */
 	struct pci_dev devs[PCI_MAX_DEVS];
 };
 
@@ -167,8 +163,7 @@ struct pci_bus_info {
  * walks capability lists (bounded). Returns 0 (also when the table was
  * truncated: see out->truncated), -EINVAL on bad arguments.
  */
-int __must_check pci_enumerate(const struct pci_cfg_ops *ops, u16 seg,
-			       struct pci_bus_info *out);
+int __must_check pci_enumerate(const struct pci_cfg_ops *ops, u16 seg, struct pci_bus_info *out);
 
 /** The recorded function at bdf = PCI_BDF(bus, dev, fn), or NULL. */
 const struct pci_dev *pci_find_bdf(const struct pci_bus_info *bi, u32 bdf);
@@ -177,33 +172,29 @@ const struct pci_dev *pci_find_bdf(const struct pci_bus_info *bi, u32 bdf);
  * The first recorded function of base class class_code after `after`
  * (NULL: from the start), or NULL.
  */
-const struct pci_dev *pci_find_class(const struct pci_bus_info *bi,
-				     u8 class_code,
+const struct pci_dev *pci_find_class(const struct pci_bus_info *bi, u8 class_code,
 				     const struct pci_dev *after);
 
 /**
  * Offset of the first standard capability cap_id of d, walked live through
  * ops (bounded like enumeration); 0 if absent.
  */
-u8 pci_find_cap(const struct pci_cfg_ops *ops, const struct pci_dev *d,
-		u8 cap_id);
+u8 pci_find_cap(const struct pci_cfg_ops *ops, const struct pci_dev *d, u8 cap_id);
 /** Same for a PCIe extended capability; 0 if absent or no 4 KiB space. */
-u16 pci_find_ext_cap(const struct pci_cfg_ops *ops, const struct pci_dev *d,
-		     u16 cap_id);
+u16 pci_find_ext_cap(const struct pci_cfg_ops *ops, const struct pci_dev *d, u16 cap_id);
 
 /** Config-space accessors for one recorded function (all-ones if out of range). */
-u32 pci_dev_read(const struct pci_cfg_ops *ops, const struct pci_dev *d,
-		 u16 off, unsigned int width);
-void pci_dev_write(const struct pci_cfg_ops *ops, const struct pci_dev *d,
-		   u16 off, unsigned int width, u32 val);
+u32 pci_dev_read(const struct pci_cfg_ops *ops, const struct pci_dev *d, u16 off,
+		 unsigned int width);
+void pci_dev_write(const struct pci_cfg_ops *ops, const struct pci_dev *d, u16 off,
+		   unsigned int width, u32 val);
 
 /**
  * The NIC to give the guest: if bdf_set, the function at bdf (NULL with an
  * error logged if absent or not class 0x02); else the first class-0x02
  * function (NULL if none).
  */
-const struct pci_dev *pci_choose_nic(const struct pci_bus_info *bi,
-				     bool bdf_set, u32 bdf);
+const struct pci_dev *pci_choose_nic(const struct pci_bus_info *bi, bool bdf_set, u32 bdf);
 
 /**
  * Parse "BB:DD.F" (hex bus and device, decimal function 0-7), optionally
@@ -225,7 +216,6 @@ void pci_print_nic(const struct pci_dev *nic);
  * Raw dump of every recorded function's config space (256 B, or 4 KiB when
  * ops->cfg_size says so): "PCIDUMP 00:02.0 000: 86 80 d3 10 ..." lines.
  */
-void pci_dump_config(const struct pci_cfg_ops *ops,
-		     const struct pci_bus_info *bi);
+void pci_dump_config(const struct pci_cfg_ops *ops, const struct pci_bus_info *bi);
 
 #endif /* DRIVERS_PCI_H */

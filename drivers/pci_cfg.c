@@ -28,19 +28,18 @@ static bool width_ok(u16 off, unsigned int width, unsigned int size)
 
 /* ---- ECAM ------------------------------------------------------------------ */
 
-static bool ecam_addr(const struct pci_ecam *e, u16 seg, u8 bus, u8 devfn,
-		      u16 off, unsigned int width, hva_t *va)
+static bool ecam_addr(const struct pci_ecam *e, u16 seg, u8 bus, u8 devfn, u16 off,
+		      unsigned int width, hva_t *va)
 {
 	if (seg != e->seg || bus < e->start_bus || bus > e->end_bus ||
 	    !width_ok(off, width, PCIE_CFG_SIZE))
 		return false;
-	*va = e->base + ((u64)bus << PCI_ECAM_BUS_SHIFT) +
-	      ((u64)devfn << PCI_ECAM_DEVFN_SHIFT) + off;
+	*va = e->base + ((u64)bus << PCI_ECAM_BUS_SHIFT) + ((u64)devfn << PCI_ECAM_DEVFN_SHIFT) +
+	      off;
 	return true;
 }
 
-static u32 ecam_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		     unsigned int width)
+static u32 ecam_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off, unsigned int width)
 {
 	hva_t va;
 
@@ -56,8 +55,7 @@ static u32 ecam_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
 	}
 }
 
-static void ecam_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		       unsigned int width, u32 val)
+static void ecam_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off, unsigned int width, u32 val)
 {
 	hva_t va;
 
@@ -76,11 +74,9 @@ static void ecam_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
 	}
 }
 
-int pci_ecam_ops_init(struct pci_ecam *e, hpa_t base, u8 start_bus,
-		      u8 end_bus)
+int pci_ecam_ops_init(struct pci_ecam *e, hpa_t base, u8 start_bus, u8 end_bus)
 {
-	if (!e || start_bus > end_bus || !IS_ALIGNED(base, PCI_ECAM_BUS_SIZE) ||
-	    base == 0)
+	if (!e || start_bus > end_bus || !IS_ALIGNED(base, PCI_ECAM_BUS_SIZE) || base == 0)
 		return -EINVAL;
 	e->base = base;
 	e->seg = 0;
@@ -105,8 +101,7 @@ static u32 cf8_address(u8 bus, u8 devfn, u16 off)
 		     FIELD_PREP(PCI_CF8_DEVFN, devfn) | (off & PCI_CF8_REG));
 }
 
-static u32 cf8_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		    unsigned int width)
+static u32 cf8_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off, unsigned int width)
 {
 	struct pci_cf8 *c = ctx;
 	u16 port = PCI_CF8_DATA_PORT + (off & 3);
@@ -126,8 +121,7 @@ static u32 cf8_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
 	return v;
 }
 
-static void cf8_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		      unsigned int width, u32 val)
+static void cf8_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off, unsigned int width, u32 val)
 {
 	struct pci_cf8 *c = ctx;
 	u16 port = PCI_CF8_DATA_PORT + (off & 3);

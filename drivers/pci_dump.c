@@ -56,8 +56,7 @@ static void __printf(2, 3) line_add(struct line *l, const char *fmt, ...)
 		n = sizeof(item) - 1;
 	if (l->dirty && l->len + 1 + (size_t)n >= sizeof(l->buf))
 		line_flush(l);
-	l->len += (size_t)snprintf(l->buf + l->len, sizeof(l->buf) - l->len,
-				   " %s", item);
+	l->len += (size_t)snprintf(l->buf + l->len, sizeof(l->buf) - l->len, " %s", item);
 	if (l->len >= sizeof(l->buf))
 		l->len = sizeof(l->buf) - 1;
 	l->dirty = true;
@@ -67,8 +66,7 @@ static void __printf(2, 3) line_add(struct line *l, const char *fmt, ...)
 static const char *bdf_str(const struct pci_dev *d, char *buf, size_t size)
 {
 	if (d->seg)
-		snprintf(buf, size, "%04x:%02x:%02x.%u", d->seg, d->bus,
-			 d->dev, d->fn);
+		snprintf(buf, size, "%04x:%02x:%02x.%u", d->seg, d->bus, d->dev, d->fn);
 	else
 		snprintf(buf, size, "%02x:%02x.%u", d->bus, d->dev, d->fn);
 	return buf;
@@ -77,14 +75,14 @@ static const char *bdf_str(const struct pci_dev *d, char *buf, size_t size)
 static const char *cap_name(u16 id)
 {
 	static const char *const names[] = {
-		[PCI_CAP_ID_PM] = "pm",	      [PCI_CAP_ID_AGP] = "agp",
-		[PCI_CAP_ID_VPD] = "vpd",     [PCI_CAP_ID_SLOTID] = "slotid",
-		[PCI_CAP_ID_MSI] = "msi",     [PCI_CAP_ID_HOTSWAP] = "hotswap",
-		[PCI_CAP_ID_PCIX] = "pcix",   [PCI_CAP_ID_HT] = "ht",
+		[PCI_CAP_ID_PM] = "pm",		[PCI_CAP_ID_AGP] = "agp",
+		[PCI_CAP_ID_VPD] = "vpd",	[PCI_CAP_ID_SLOTID] = "slotid",
+		[PCI_CAP_ID_MSI] = "msi",	[PCI_CAP_ID_HOTSWAP] = "hotswap",
+		[PCI_CAP_ID_PCIX] = "pcix",	[PCI_CAP_ID_HT] = "ht",
 		[PCI_CAP_ID_VENDOR] = "vendor", [PCI_CAP_ID_DEBUG] = "debug",
-		[PCI_CAP_ID_HOTPLUG] = "shpc", [PCI_CAP_ID_SSVID] = "ssvid",
-		[PCI_CAP_ID_PCIE] = "pcie",   [PCI_CAP_ID_MSIX] = "msix",
-		[PCI_CAP_ID_SATA] = "sata",   [PCI_CAP_ID_AF] = "af",
+		[PCI_CAP_ID_HOTPLUG] = "shpc",	[PCI_CAP_ID_SSVID] = "ssvid",
+		[PCI_CAP_ID_PCIE] = "pcie",	[PCI_CAP_ID_MSIX] = "msix",
+		[PCI_CAP_ID_SATA] = "sata",	[PCI_CAP_ID_AF] = "af",
 		[PCI_CAP_ID_EA] = "ea",
 	};
 
@@ -94,56 +92,78 @@ static const char *cap_name(u16 id)
 static const char *ext_cap_name(u16 id)
 {
 	switch (id) {
-	case PCI_EXT_CAP_ID_AER: return "aer";
-	case PCI_EXT_CAP_ID_VC: return "vc";
-	case PCI_EXT_CAP_ID_DSN: return "dsn";
-	case PCI_EXT_CAP_ID_PWR: return "pwr";
-	case PCI_EXT_CAP_ID_RCLINK: return "rclink";
-	case PCI_EXT_CAP_ID_VNDR: return "vndr";
-	case PCI_EXT_CAP_ID_ACS: return "acs";
-	case PCI_EXT_CAP_ID_ARI: return "ari";
-	case PCI_EXT_CAP_ID_ATS: return "ats";
-	case PCI_EXT_CAP_ID_SRIOV: return "sriov";
-	case PCI_EXT_CAP_ID_LTR: return "ltr";
-	case PCI_EXT_CAP_ID_SECPCI: return "secpci";
-	case PCI_EXT_CAP_ID_PASID: return "pasid";
-	case PCI_EXT_CAP_ID_L1SS: return "l1ss";
-	default: return NULL;
+	case PCI_EXT_CAP_ID_AER:
+		return "aer";
+	case PCI_EXT_CAP_ID_VC:
+		return "vc";
+	case PCI_EXT_CAP_ID_DSN:
+		return "dsn";
+	case PCI_EXT_CAP_ID_PWR:
+		return "pwr";
+	case PCI_EXT_CAP_ID_RCLINK:
+		return "rclink";
+	case PCI_EXT_CAP_ID_VNDR:
+		return "vndr";
+	case PCI_EXT_CAP_ID_ACS:
+		return "acs";
+	case PCI_EXT_CAP_ID_ARI:
+		return "ari";
+	case PCI_EXT_CAP_ID_ATS:
+		return "ats";
+	case PCI_EXT_CAP_ID_SRIOV:
+		return "sriov";
+	case PCI_EXT_CAP_ID_LTR:
+		return "ltr";
+	case PCI_EXT_CAP_ID_SECPCI:
+		return "secpci";
+	case PCI_EXT_CAP_ID_PASID:
+		return "pasid";
+	case PCI_EXT_CAP_ID_L1SS:
+		return "l1ss";
+	default:
+		return NULL;
 	}
 }
 
 static const char *pcie_type_name(u8 type)
 {
 	switch (type) {
-	case PCI_EXP_TYPE_ENDPOINT: return "endpoint";
-	case PCI_EXP_TYPE_LEG_END: return "legacy-endpoint";
-	case PCI_EXP_TYPE_ROOT_PORT: return "root-port";
-	case PCI_EXP_TYPE_UPSTREAM: return "upstream-port";
-	case PCI_EXP_TYPE_DOWNSTREAM: return "downstream-port";
-	case PCI_EXP_TYPE_PCIE_PCI: return "pcie-pci-bridge";
-	case PCI_EXP_TYPE_PCI_PCIE: return "pci-pcie-bridge";
-	case PCI_EXP_TYPE_RC_END: return "rc-endpoint";
-	case PCI_EXP_TYPE_RC_EC: return "rc-event-collector";
-	default: return "type?";
+	case PCI_EXP_TYPE_ENDPOINT:
+		return "endpoint";
+	case PCI_EXP_TYPE_LEG_END:
+		return "legacy-endpoint";
+	case PCI_EXP_TYPE_ROOT_PORT:
+		return "root-port";
+	case PCI_EXP_TYPE_UPSTREAM:
+		return "upstream-port";
+	case PCI_EXP_TYPE_DOWNSTREAM:
+		return "downstream-port";
+	case PCI_EXP_TYPE_PCIE_PCI:
+		return "pcie-pci-bridge";
+	case PCI_EXP_TYPE_PCI_PCIE:
+		return "pci-pcie-bridge";
+	case PCI_EXP_TYPE_RC_END:
+		return "rc-endpoint";
+	case PCI_EXP_TYPE_RC_EC:
+		return "rc-event-collector";
+	default:
+		return "type?";
 	}
 }
 
-static void print_cap(struct line *l, const struct pci_dev *d,
-		      const struct pci_cap *c)
+static void print_cap(struct line *l, const struct pci_dev *d, const struct pci_cap *c)
 {
 	const char *name = cap_name(c->id);
 
 	if (c->id == PCI_CAP_ID_MSI && c->off == d->msi.off)
-		line_add(l, "msi@0x%x(%s%s,vec=%u)", c->off,
-			 d->msi.is64 ? "64bit" : "32bit",
+		line_add(l, "msi@0x%x(%s%s,vec=%u)", c->off, d->msi.is64 ? "64bit" : "32bit",
 			 d->msi.maskable ? ",maskable" : "", d->msi.vectors);
 	else if (c->id == PCI_CAP_ID_MSIX && c->off == d->msix.off)
-		line_add(l, "msix@0x%x(table=%u bir=%u off=0x%x pba bir=%u off=0x%x)",
-			 c->off, d->msix.table_size, d->msix.table_bir,
-			 d->msix.table_off, d->msix.pba_bir, d->msix.pba_off);
+		line_add(l, "msix@0x%x(table=%u bir=%u off=0x%x pba bir=%u off=0x%x)", c->off,
+			 d->msix.table_size, d->msix.table_bir, d->msix.table_off, d->msix.pba_bir,
+			 d->msix.pba_off);
 	else if (c->id == PCI_CAP_ID_PCIE && c->off == d->pcie.off)
-		line_add(l, "pcie@0x%x(%s)", c->off,
-			 pcie_type_name(d->pcie.port_type));
+		line_add(l, "pcie@0x%x(%s)", c->off, pcie_type_name(d->pcie.port_type));
 	else if (name)
 		line_add(l, "%s@0x%x", name, c->off);
 	else
@@ -183,19 +203,16 @@ static void print_bars(const struct pci_dev *d)
 		switch (b->kind) {
 		case PCI_BAR_IO:
 			printk("PCI:   bar%u io 0x%llx size 0x%llx\n", i,
-			       (unsigned long long)b->addr,
-			       (unsigned long long)b->size);
+			       (unsigned long long)b->addr, (unsigned long long)b->size);
 			break;
 		case PCI_BAR_MEM32:
 		case PCI_BAR_MEM64:
 			printk("PCI:   bar%u %s%s 0x%llx size 0x%llx\n", i,
-			       b->kind == PCI_BAR_MEM64 ? "mem64" : "mem32",
-			       pref, (unsigned long long)b->addr,
-			       (unsigned long long)b->size);
+			       b->kind == PCI_BAR_MEM64 ? "mem64" : "mem32", pref,
+			       (unsigned long long)b->addr, (unsigned long long)b->size);
 			break;
 		case PCI_BAR_BROKEN:
-			printk("PCI:   bar%u broken 0x%llx\n", i,
-			       (unsigned long long)b->addr);
+			printk("PCI:   bar%u broken 0x%llx\n", i, (unsigned long long)b->addr);
 			break;
 		default:
 			break;
@@ -208,10 +225,9 @@ static void print_dev(const struct pci_dev *d)
 	char bdf[16];
 
 	printk("PCI: %s %04x:%04x class %02x.%02x.%02x hdr %x irq-pin %c\n",
-	       bdf_str(d, bdf, sizeof(bdf)), d->vendor, d->device,
-	       d->class_code, d->subclass, d->prog_if, d->hdr_type,
-	       d->irq_pin >= 1 && d->irq_pin <= 4 ? 'A' + d->irq_pin - 1
-						  : '-');
+	       bdf_str(d, bdf, sizeof(bdf)), d->vendor, d->device, d->class_code, d->subclass,
+	       d->prog_if, d->hdr_type,
+	       d->irq_pin >= 1 && d->irq_pin <= 4 ? 'A' + d->irq_pin - 1 : '-');
 	print_bars(d);
 	if (d->hdr_type == PCI_HEADER_BRIDGE)
 		printk("PCI:   bridge primary %02x secondary %02x subordinate %02x\n",
@@ -233,9 +249,8 @@ void pci_print(const struct pci_bus_info *bi)
 		       bi->nfound - bi->ndevs);
 	ops = bi->ops;
 	if (ops && ops->base)
-		printk("PCI: %u devices (config access: %s 0x%llx)\n",
-		       bi->ndevs, ops->name ? ops->name : "?",
-		       (unsigned long long)ops->base);
+		printk("PCI: %u devices (config access: %s 0x%llx)\n", bi->ndevs,
+		       ops->name ? ops->name : "?", (unsigned long long)ops->base);
 	else
 		printk("PCI: %u devices (config access: %s)\n", bi->ndevs,
 		       ops && ops->name ? ops->name : "?");
@@ -267,16 +282,14 @@ void pci_print_nic(const struct pci_dev *nic)
 	}
 	name = pci_nic_name(nic->vendor, nic->device);
 	if (name)
-		printk("HV: nic %s %04x:%04x (%s)\n",
-		       bdf_str(nic, bdf, sizeof(bdf)), nic->vendor, nic->device,
-		       name);
+		printk("HV: nic %s %04x:%04x (%s)\n", bdf_str(nic, bdf, sizeof(bdf)), nic->vendor,
+		       nic->device, name);
 	else
-		printk("HV: nic %s %04x:%04x\n", bdf_str(nic, bdf, sizeof(bdf)),
-		       nic->vendor, nic->device);
+		printk("HV: nic %s %04x:%04x\n", bdf_str(nic, bdf, sizeof(bdf)), nic->vendor,
+		       nic->device);
 }
 
-void pci_dump_config(const struct pci_cfg_ops *ops,
-		     const struct pci_bus_info *bi)
+void pci_dump_config(const struct pci_cfg_ops *ops, const struct pci_bus_info *bi)
 {
 	char bdf[16];
 
@@ -298,9 +311,8 @@ void pci_dump_config(const struct pci_cfg_ops *ops,
 				b[j + 3] = v >> 24;
 			}
 			printk("PCIDUMP %s %03x: %02x %02x %02x %02x %02x %02x %02x %02x %02x %02x %02x %02x %02x %02x %02x %02x\n",
-			       bdf, off, b[0], b[1], b[2], b[3], b[4], b[5],
-			       b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-			       b[13], b[14], b[15]);
+			       bdf, off, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
+			       b[10], b[11], b[12], b[13], b[14], b[15]);
 		}
 	}
 }

@@ -11,6 +11,7 @@
  */
 #ifndef DRIVERS_PCI_REGS_H
 #define DRIVERS_PCI_REGS_H
+/* clang-format off: register tables keep their field indentation */
 
 #include "lib/bitops.h"
 
@@ -33,15 +34,15 @@
 
 /* ---- Common header, PCI30 6.1 Figure 6-1 / 6-2 -------------------------- */
 #define PCI_VENDOR_ID_16 0x00
-#define   PCI_VENDOR_NONE 0xffff /* no function responds */
+#define PCI_VENDOR_NONE 0xffff /* no function responds */
 #define PCI_DEVICE_ID_16 0x02
 #define PCI_COMMAND_16 0x04 /* PCI30 6.2.2 */
-#define   PCI_COMMAND_IO BIT(0)
-#define   PCI_COMMAND_MEMORY BIT(1)
-#define   PCI_COMMAND_MASTER BIT(2)
-#define   PCI_COMMAND_INTX_DISABLE BIT(10)
+#define PCI_COMMAND_IO BIT(0)
+#define PCI_COMMAND_MEMORY BIT(1)
+#define PCI_COMMAND_MASTER BIT(2)
+#define PCI_COMMAND_INTX_DISABLE BIT(10)
 #define PCI_STATUS_16 0x06 /* PCI30 6.2.3 */
-#define   PCI_STATUS_CAP_LIST BIT(4)
+#define PCI_STATUS_CAP_LIST BIT(4)
 #define PCI_REVISION_ID_8 0x08
 #define PCI_PROG_IF_8 0x09 /* class code: PCI30 6.2.1, Appendix D */
 #define PCI_SUBCLASS_8 0x0a
@@ -49,24 +50,24 @@
 #define PCI_CACHE_LINE_8 0x0c
 #define PCI_LATENCY_8 0x0d
 #define PCI_HEADER_TYPE_8 0x0e /* PCI30 6.2.1 */
-#define   PCI_HEADER_TYPE_MASK GENMASK(6, 0)
-#define   PCI_HEADER_MULTIFUNC BIT(7)
-#define   PCI_HEADER_NORMAL 0
-#define   PCI_HEADER_BRIDGE 1  /* PCI-to-PCI Bridge Architecture 1.2, 3.2 */
-#define   PCI_HEADER_CARDBUS 2
+#define PCI_HEADER_TYPE_MASK GENMASK(6, 0)
+#define PCI_HEADER_MULTIFUNC BIT(7)
+#define PCI_HEADER_NORMAL 0
+#define PCI_HEADER_BRIDGE 1 /* PCI-to-PCI Bridge Architecture 1.2, 3.2 */
+#define PCI_HEADER_CARDBUS 2
 #define PCI_BIST_8 0x0f
 
 /* Base Address Registers: PCI30 6.2.5.1 */
 #define PCI_BAR0_32 0x10
 #define PCI_BAR_32(n) (PCI_BAR0_32 + 4 * (n))
-#define   PCI_BAR_IO BIT(0) /* 1 = I/O space, 0 = memory */
-#define   PCI_BAR_IO_MASK GENMASK(31, 2)
-#define   PCI_BAR_MEM_TYPE GENMASK(2, 1)
-#define     PCI_BAR_MEM_TYPE_32 0
-#define     PCI_BAR_MEM_TYPE_1M 1 /* reserved since PCI 2.2 */
-#define     PCI_BAR_MEM_TYPE_64 2
-#define   PCI_BAR_MEM_PREFETCH BIT(3)
-#define   PCI_BAR_MEM_MASK GENMASK(31, 4)
+#define PCI_BAR_IO BIT(0) /* 1 = I/O space, 0 = memory */
+#define PCI_BAR_IO_MASK GENMASK(31, 2)
+#define PCI_BAR_MEM_TYPE GENMASK(2, 1)
+#define PCI_BAR_MEM_TYPE_32 0
+#define PCI_BAR_MEM_TYPE_1M 1 /* reserved since PCI 2.2 */
+#define PCI_BAR_MEM_TYPE_64 2
+#define PCI_BAR_MEM_PREFETCH BIT(3)
+#define PCI_BAR_MEM_MASK GENMASK(31, 4)
 #define PCI_NUM_BARS_NORMAL 6
 #define PCI_NUM_BARS_BRIDGE 2
 
@@ -122,53 +123,52 @@
 
 /* ---- Power Management capability: PM12 3.2.3 ---------------------------- */
 #define PCI_PM_PMC_16 0x02
-#define   PCI_PM_PMC_VERSION GENMASK(2, 0)
+#define PCI_PM_PMC_VERSION GENMASK(2, 0)
 #define PCI_PM_CTRL_16 0x04
-#define   PCI_PM_CTRL_STATE GENMASK(1, 0) /* D0..D3hot */
+#define PCI_PM_CTRL_STATE GENMASK(1, 0) /* D0..D3hot */
 #define PCI_PM_CAP_LEN 8u
 
 /* ---- MSI capability: PCI30 6.8.1 ---------------------------------------- */
 #define PCI_MSI_CTRL_16 0x02 /* PCI30 6.8.1.3 */
-#define   PCI_MSI_CTRL_ENABLE BIT(0)
-#define   PCI_MSI_CTRL_MMC GENMASK(3, 1) /* log2(vectors capable), 0..5 */
-#define   PCI_MSI_CTRL_MME GENMASK(6, 4) /* log2(vectors enabled) */
-#define   PCI_MSI_CTRL_64BIT BIT(7)
-#define   PCI_MSI_CTRL_MASKABLE BIT(8) /* per-vector masking */
+#define PCI_MSI_CTRL_ENABLE BIT(0)
+#define PCI_MSI_CTRL_MMC GENMASK(3, 1) /* log2(vectors capable), 0..5 */
+#define PCI_MSI_CTRL_MME GENMASK(6, 4) /* log2(vectors enabled) */
+#define PCI_MSI_CTRL_64BIT BIT(7)
+#define PCI_MSI_CTRL_MASKABLE BIT(8) /* per-vector masking */
 #define PCI_MSI_ADDR_LO_32 0x04
 #define PCI_MSI_ADDR_HI_32 0x08 /* 64-bit capable only */
-#define PCI_MSI_DATA32_16 0x08  /* data when 32-bit */
-#define PCI_MSI_DATA64_16 0x0c  /* data when 64-bit */
-#define PCI_MSI_MAX_MMC 5       /* 32 vectors; 6 and 7 are reserved */
+#define PCI_MSI_DATA32_16 0x08	/* data when 32-bit */
+#define PCI_MSI_DATA64_16 0x0c	/* data when 64-bit */
+#define PCI_MSI_MAX_MMC 5	/* 32 vectors; 6 and 7 are reserved */
 /* Capability length: 10 B (32-bit) .. 24 B (64-bit + mask/pending). */
-#define PCI_MSI_CAP_LEN(is64, mask) \
-	((is64) ? ((mask) ? 24u : 14u) : ((mask) ? 20u : 10u))
+#define PCI_MSI_CAP_LEN(is64, mask) ((is64) ? ((mask) ? 24u : 14u) : ((mask) ? 20u : 10u))
 
 /* ---- MSI-X capability: PCI30 6.8.2 -------------------------------------- */
-#define PCI_MSIX_CTRL_16 0x02 /* PCI30 6.8.2.3 */
-#define   PCI_MSIX_CTRL_TABLE_SIZE GENMASK(10, 0) /* N - 1 */
-#define   PCI_MSIX_CTRL_FMASK BIT(14)
-#define   PCI_MSIX_CTRL_ENABLE BIT(15)
+#define PCI_MSIX_CTRL_16 0x02			/* PCI30 6.8.2.3 */
+#define PCI_MSIX_CTRL_TABLE_SIZE GENMASK(10, 0) /* N - 1 */
+#define PCI_MSIX_CTRL_FMASK BIT(14)
+#define PCI_MSIX_CTRL_ENABLE BIT(15)
 #define PCI_MSIX_TABLE_32 0x04 /* PCI30 6.8.2.4 */
 #define PCI_MSIX_PBA_32 0x08   /* PCI30 6.8.2.5 */
-#define   PCI_MSIX_BIR GENMASK(2, 0)
-#define   PCI_MSIX_OFFSET GENMASK(31, 3)
+#define PCI_MSIX_BIR GENMASK(2, 0)
+#define PCI_MSIX_OFFSET GENMASK(31, 3)
 #define PCI_MSIX_CAP_LEN 12u
 #define PCI_MSIX_ENTRY_SIZE 16u /* PCI30 6.8.2.6 */
 
 /* ---- PCI Express capability: PCIe30 7.8 --------------------------------- */
 #define PCI_EXP_FLAGS_16 0x02 /* PCIe30 7.8.2 capabilities register */
-#define   PCI_EXP_FLAGS_VERSION GENMASK(3, 0)
-#define   PCI_EXP_FLAGS_TYPE GENMASK(7, 4)
-#define     PCI_EXP_TYPE_ENDPOINT 0x0
-#define     PCI_EXP_TYPE_LEG_END 0x1
-#define     PCI_EXP_TYPE_ROOT_PORT 0x4
-#define     PCI_EXP_TYPE_UPSTREAM 0x5
-#define     PCI_EXP_TYPE_DOWNSTREAM 0x6
-#define     PCI_EXP_TYPE_PCIE_PCI 0x7
-#define     PCI_EXP_TYPE_PCI_PCIE 0x8
-#define     PCI_EXP_TYPE_RC_END 0x9
-#define     PCI_EXP_TYPE_RC_EC 0xa
-#define   PCI_EXP_FLAGS_SLOT BIT(8)
+#define PCI_EXP_FLAGS_VERSION GENMASK(3, 0)
+#define PCI_EXP_FLAGS_TYPE GENMASK(7, 4)
+#define PCI_EXP_TYPE_ENDPOINT 0x0
+#define PCI_EXP_TYPE_LEG_END 0x1
+#define PCI_EXP_TYPE_ROOT_PORT 0x4
+#define PCI_EXP_TYPE_UPSTREAM 0x5
+#define PCI_EXP_TYPE_DOWNSTREAM 0x6
+#define PCI_EXP_TYPE_PCIE_PCI 0x7
+#define PCI_EXP_TYPE_PCI_PCIE 0x8
+#define PCI_EXP_TYPE_RC_END 0x9
+#define PCI_EXP_TYPE_RC_EC 0xa
+#define PCI_EXP_FLAGS_SLOT BIT(8)
 #define PCI_EXP_DEVCAP_32 0x04 /* PCIe30 7.8.3 */
 #define PCI_EXP_DEVCTL_16 0x08 /* PCIe30 7.8.4 */
 #define PCI_EXP_CAP_LEN 4u     /* what the driver reads */
@@ -196,14 +196,15 @@
 /* ---- Class codes: PCI30 Appendix D -------------------------------------- */
 #define PCI_CLASS_STORAGE 0x01
 #define PCI_CLASS_NETWORK 0x02
-#define   PCI_SUBCLASS_NETWORK_ETHERNET 0x00
+#define PCI_SUBCLASS_NETWORK_ETHERNET 0x00
 #define PCI_CLASS_DISPLAY 0x03
 #define PCI_CLASS_BRIDGE 0x06
-#define   PCI_SUBCLASS_BRIDGE_HOST 0x00
-#define   PCI_SUBCLASS_BRIDGE_ISA 0x01
-#define   PCI_SUBCLASS_BRIDGE_PCI 0x04
+#define PCI_SUBCLASS_BRIDGE_HOST 0x00
+#define PCI_SUBCLASS_BRIDGE_ISA 0x01
+#define PCI_SUBCLASS_BRIDGE_PCI 0x04
 #define PCI_CLASS_SERIAL_BUS 0x0c
 
 #define PCI_VENDOR_INTEL 0x8086
 
+/* clang-format on */
 #endif /* DRIVERS_PCI_REGS_H */

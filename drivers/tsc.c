@@ -10,12 +10,12 @@
 #include "lib/errno.h"
 #include "lib/log.h"
 
-
+/* clang-format off: register fields indented under their register */
 #define HPET_GCAP_ID 0x000
-#define  HPET_GCAP_COUNT_SIZE_64 (1ULL << 13)
-#define  HPET_GCAP_PERIOD_SHIFT 32 /* femtoseconds per tick */
+#define HPET_GCAP_COUNT_SIZE_64 (1ULL << 13)
+#define HPET_GCAP_PERIOD_SHIFT 32 /* femtoseconds per tick */
 #define HPET_GEN_CONF 0x010
-#define  HPET_GEN_CONF_ENABLE 0x1
+#define HPET_GEN_CONF_ENABLE 0x1
 #define HPET_MAIN_COUNTER 0x0f0
 #define HPET_MAX_PERIOD_FS 100000000ULL /* spec: at most 100 ns */
 
@@ -23,12 +23,13 @@
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
 #define PIT_PORT_B 0x61
-#define  PIT_PORT_B_GATE2 0x01
-#define  PIT_PORT_B_SPEAKER 0x02
-#define  PIT_PORT_B_OUT2 0x20
+#define PIT_PORT_B_GATE2 0x01
+#define PIT_PORT_B_SPEAKER 0x02
+#define PIT_PORT_B_OUT2 0x20
 
 #define CALIB_MS 10
 #define POLL_BOUND 200000000ULL
+/* clang-format on */
 
 static u64 khz = 1000000; /* until calibrated: assume 1 GHz */
 static const char *source = "default";
@@ -145,8 +146,7 @@ int tsc_calibrate(enum tsc_calib_source want, hpa_t hpet_hpa)
 	}
 	if (!k) {
 		source = "default";
-		pr_err("calibration failed; assuming %llu MHz\n",
-		       (unsigned long long)(khz / 1000));
+		pr_err("calibration failed; assuming %llu MHz\n", (unsigned long long)(khz / 1000));
 		return -ENODEV;
 	}
 	khz = k;

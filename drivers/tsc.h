@@ -44,20 +44,20 @@ u64 tsc_to_us(u64 cycles);
  * Bounded wait (NOVA's Wait::until): evaluate cond with PAUSE between tries
  * until it holds (true) or timeout_us passes (false; cond is tried once more).
  */
-#define tsc_wait_until(timeout_us, cond)                                  \
-	({                                                                \
-		u64 __dl = tsc_deadline_us(timeout_us);                   \
-		bool __ok;                                                \
-		for (;;) {                                                \
-			if ((__ok = (cond)))                              \
-				break;                                    \
-			if (tsc_expired(__dl)) {                          \
-				__ok = (cond);                            \
-				break;                                    \
-			}                                                 \
-			__builtin_ia32_pause();                           \
-		}                                                         \
-		__ok;                                                     \
+#define tsc_wait_until(timeout_us, cond)                \
+	({                                              \
+		u64 __dl = tsc_deadline_us(timeout_us); \
+		bool __ok;                              \
+		for (;;) {                              \
+			if ((__ok = (cond)))            \
+				break;                  \
+			if (tsc_expired(__dl)) {        \
+				__ok = (cond);          \
+				break;                  \
+			}                               \
+			__builtin_ia32_pause();         \
+		}                                       \
+		__ok;                                   \
 	})
 
 #endif /* DRIVERS_TSC_H */

@@ -8,6 +8,7 @@
 #include "boot/x86.h"
 #include "lib/spinlock.h"
 
+/* clang-format off: register fields indented under their register */
 #define UART_THR 0 /* transmit holding (DLAB=0) */
 #define UART_RBR 0 /* receive buffer (DLAB=0) */
 #define UART_DLL 0 /* divisor latch low (DLAB=1) */
@@ -15,16 +16,17 @@
 #define UART_DLM 1 /* divisor latch high (DLAB=1) */
 #define UART_FCR 2
 #define UART_LCR 3
-#define  UART_LCR_8N1 0x03
-#define  UART_LCR_DLAB 0x80
+#define UART_LCR_8N1 0x03
+#define UART_LCR_DLAB 0x80
 #define UART_MCR 4
-#define  UART_MCR_DTR_RTS 0x03
+#define UART_MCR_DTR_RTS 0x03
 #define UART_LSR 5
-#define  UART_LSR_DR 0x01
-#define  UART_LSR_THRE 0x20
+#define UART_LSR_DR 0x01
+#define UART_LSR_THRE 0x20
 #define UART_SCR 7
 
 #define UART_TX_SPINS 100000
+/* clang-format on */
 
 static u16 uart_port;
 static bool uart_present;

@@ -97,14 +97,11 @@ bool vtd_caps_has_levels(const struct vtd_caps *c, unsigned int levels)
 }
 
 /* Is [off, off+len) a sane place for implementation-placed registers? */
-static bool vtd_regs_placed_ok(const struct vtd_unit *u, const char *what,
-			       u32 off, u32 len)
+static bool vtd_regs_placed_ok(const struct vtd_unit *u, const char *what, u32 off, u32 len)
 {
-	if (off < VTD_FIXED_REGS_END ||
-	    !range_within(off, len, 0, u->reg_size)) {
+	if (off < VTD_FIXED_REGS_END || !range_within(off, len, 0, u->reg_size)) {
 		pr_err("drhd %#lx: %s registers at 0x%x..0x%x outside the register set (0x%x..0x%lx)\n",
-		       u->base_hpa, what, off, off + len - 1, VTD_FIXED_REGS_END,
-		       u->reg_size - 1);
+		       u->base_hpa, what, off, off + len - 1, VTD_FIXED_REGS_END, u->reg_size - 1);
 		return false;
 	}
 	return true;
@@ -132,8 +129,8 @@ int vtd_probe_sized(hpa_t base, u64 reg_size, struct vtd_unit *u)
 	memset(u, 0, sizeof(*u));
 	if (!base || !IS_ALIGNED(base, VTD_REG_PAGE_SIZE) || !reg_size ||
 	    !IS_ALIGNED(reg_size, VTD_REG_PAGE_SIZE) || reg_size > MiB(1)) {
-		pr_err("drhd base %#lx size %#lx: not a 4 KiB-aligned register set\n",
-		       base, reg_size);
+		pr_err("drhd base %#lx size %#lx: not a 4 KiB-aligned register set\n", base,
+		       reg_size);
 		return -EINVAL;
 	}
 	u->base_hpa = base;
@@ -159,8 +156,8 @@ int vtd_probe_sized(hpa_t base, u64 reg_size, struct vtd_unit *u)
 	if (!u->caps.num_domains)
 		pr_warn("drhd %#lx: reserved CAP.ND=7\n", base);
 	if (!u->caps.level_mask)
-		pr_warn("drhd %#lx: CAP.SAGAW=0x%x offers no 3/4/5-level tables\n",
-			base, u->caps.sagaw);
+		pr_warn("drhd %#lx: CAP.SAGAW=0x%x offers no 3/4/5-level tables\n", base,
+			u->caps.sagaw);
 	return vtd_check_layout(u);
 }
 
@@ -178,8 +175,7 @@ static void vtd_format_levels(const struct vtd_caps *c, char *buf, size_t len)
 	for (unsigned int lv = 3; lv <= 5; lv++) {
 		if (!vtd_caps_has_levels(c, lv))
 			continue;
-		n += (size_t)snprintf(buf + n, len - n, "%s%u-level",
-				      n ? "," : "", lv);
+		n += (size_t)snprintf(buf + n, len - n, "%s%u-level", n ? "," : "", lv);
 		if (n >= len)
 			return;
 	}
@@ -204,20 +200,18 @@ static void vtd_print_cap(const struct vtd_caps *c)
 
 	vtd_format_levels(c, levels, sizeof(levels));
 	printk("VTD:   cap: nd=%u(%u domains) sagaw=0x%x(%s) mgaw=%u fro=0x%x nfr=%u sllps=%s psi=%d mamv=%u cm=%d rwbf=%d plmr=%d phmr=%d zlr=%d afl=%d dwd=%d drd=%d pi=%d fl1gp=%d fl5lp=%d esrtps=%d esirtps=%d\n",
-	       c->nd, c->num_domains, c->sagaw, levels, c->mgaw, c->fro,
-	       c->nfr, vtd_sllps_name(c), c->psi, c->mamv, c->cm, c->rwbf,
-	       c->plmr, c->phmr, c->zlr, c->afl, c->dwd, c->drd, c->pi,
-	       c->fl1gp, c->fl5lp, c->esrtps, c->esirtps);
+	       c->nd, c->num_domains, c->sagaw, levels, c->mgaw, c->fro, c->nfr, vtd_sllps_name(c),
+	       c->psi, c->mamv, c->cm, c->rwbf, c->plmr, c->phmr, c->zlr, c->afl, c->dwd, c->drd,
+	       c->pi, c->fl1gp, c->fl5lp, c->esrtps, c->esirtps);
 }
 
 static void vtd_print_ecap(const struct vtd_caps *c)
 {
 	printk("VTD:   ecap: c=%d(%s) qi=%d dt=%d ir=%d eim=%d pt=%d sc=%d iro=0x%x mhmv=%u nest=%d pasid=%d smts=%d mts=%d prs=%d ers=%d srs=%d nwfs=%d eafs=%d pss=%u dit=%d pds=%d vcs=%d slads=%d slts=%d flts=%d smpwcs=%d rps=%d adms=%d rprivs=%d\n",
-	       c->coherent, c->coherent ? "coherent" : "non-coherent", c->qi,
-	       c->dt, c->ir, c->eim, c->pt, c->sc, c->iro, c->mhmv, c->nest,
-	       c->pasid, c->smts, c->mts, c->prs, c->ers, c->srs, c->nwfs,
-	       c->eafs, c->pss, c->dit, c->pds, c->vcs, c->slads, c->slts,
-	       c->flts, c->smpwcs, c->rps, c->adms, c->rprivs);
+	       c->coherent, c->coherent ? "coherent" : "non-coherent", c->qi, c->dt, c->ir, c->eim,
+	       c->pt, c->sc, c->iro, c->mhmv, c->nest, c->pasid, c->smts, c->mts, c->prs, c->ers,
+	       c->srs, c->nwfs, c->eafs, c->pss, c->dit, c->pds, c->vcs, c->slads, c->slts, c->flts,
+	       c->smpwcs, c->rps, c->adms, c->rprivs);
 }
 
 static void vtd_print_gsts(u32 gsts)
@@ -226,10 +220,14 @@ static void vtd_print_gsts(u32 gsts)
 		u32 bit;
 		const char *name;
 	} flags[] = {
-		{ VTD_GSTS_RTPS, "root-ptr" },	{ VTD_GSTS_QIES, "qi" },
-		{ VTD_GSTS_IRES, "ir" },	{ VTD_GSTS_IRTPS, "irt-ptr" },
-		{ VTD_GSTS_CFIS, "cfi" },	{ VTD_GSTS_FLS, "fault-log" },
-		{ VTD_GSTS_AFLS, "adv-fault-log" }, { VTD_GSTS_WBFS, "wbf" },
+		{ VTD_GSTS_RTPS, "root-ptr" },
+		{ VTD_GSTS_QIES, "qi" },
+		{ VTD_GSTS_IRES, "ir" },
+		{ VTD_GSTS_IRTPS, "irt-ptr" },
+		{ VTD_GSTS_CFIS, "cfi" },
+		{ VTD_GSTS_FLS, "fault-log" },
+		{ VTD_GSTS_AFLS, "adv-fault-log" },
+		{ VTD_GSTS_WBFS, "wbf" },
 	};
 	char buf[128];
 	size_t n;
@@ -238,16 +236,14 @@ static void vtd_print_gsts(u32 gsts)
 			     gsts & VTD_GSTS_TES ? "on" : "off");
 	for (size_t i = 0; i < ARRAY_SIZE(flags) && n < sizeof(buf); i++)
 		if (gsts & flags[i].bit)
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, ", %s",
-					      flags[i].name);
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, ", %s", flags[i].name);
 	printk("VTD:   gsts=0x%x (%s)\n", gsts, buf);
 }
 
 void vtd_print(const struct vtd_unit *u, unsigned int index)
 {
-	printk("VTD: drhd %u base=%#lx ver=%u.%u cap=0x%016lx ecap=0x%016lx\n",
-	       index, u->base_hpa, u->caps.ver_major, u->caps.ver_minor, u->cap,
-	       u->ecap);
+	printk("VTD: drhd %u base=%#lx ver=%u.%u cap=0x%016lx ecap=0x%016lx\n", index, u->base_hpa,
+	       u->caps.ver_major, u->caps.ver_minor, u->cap, u->ecap);
 	vtd_print_cap(&u->caps);
 	vtd_print_ecap(&u->caps);
 	vtd_print_gsts(u->gsts);

@@ -20,36 +20,36 @@ struct vtd_caps {
 	u8 ver_major, ver_minor;
 
 	/* CAP */
-	u8 nd;			/* raw ND field */
-	u32 num_domains;	/* 2^(4+2*ND); 0 if ND is the reserved 7 */
-	u8 sagaw;		/* raw SAGAW field, VTD_SAGAW_* */
-	u8 level_mask;		/* BIT(n): n-level tables supported (3, 4, 5) */
-	u8 mgaw;		/* maximum guest address width in bits (MGAW+1) */
-	u32 fro;		/* fault-recording registers: byte offset */
-	u16 nfr;		/* number of fault-recording registers (NFR+1) */
-	u8 sllps;		/* raw SLLPS field, VTD_SLLPS_* */
+	u8 nd;		 /* raw ND field */
+	u32 num_domains; /* 2^(4+2*ND); 0 if ND is the reserved 7 */
+	u8 sagaw;	 /* raw SAGAW field, VTD_SAGAW_* */
+	u8 level_mask;	 /* BIT(n): n-level tables supported (3, 4, 5) */
+	u8 mgaw;	 /* maximum guest address width in bits (MGAW+1) */
+	u32 fro;	 /* fault-recording registers: byte offset */
+	u16 nfr;	 /* number of fault-recording registers (NFR+1) */
+	u8 sllps;	 /* raw SLLPS field, VTD_SLLPS_* */
 	bool sllps_2m, sllps_1g;
-	u8 mamv;		/* max address mask for page-selective invalidation */
+	u8 mamv; /* max address mask for page-selective invalidation */
 	bool afl, rwbf, plmr, phmr, cm, zlr, psi, dwd, drd;
 	bool fl1gp, pi, fl5lp, esirtps, esrtps;
 
 	/* ECAP */
-	bool coherent;		/* ECAP.C: page walks snoop CPU caches */
+	bool coherent; /* ECAP.C: page walks snoop CPU caches */
 	bool qi, dt, ir, eim, pt, sc;
-	u32 iro;		/* IOTLB registers: byte offset */
-	u8 mhmv;		/* max handle mask value for IEC invalidation */
+	u32 iro; /* IOTLB registers: byte offset */
+	u8 mhmv; /* max handle mask value for IEC invalidation */
 	bool mts, nest, prs, ers, srs, nwfs, eafs;
-	u8 pss;			/* raw PSS (PASID bits - 1) */
+	u8 pss; /* raw PSS (PASID bits - 1) */
 	bool pasid, dit, pds, smts, vcs, slads, slts, flts, smpwcs, rps;
 	bool adms, rprivs;
 };
 
 /* One remapping unit. */
 struct vtd_unit {
-	hpa_t base_hpa;		/* DRHD register base */
-	hva_t regs;		/* where the register set is mapped */
-	u64 reg_size;		/* mapped register-set size in bytes */
-	u32 ver;		/* raw registers as read at probe time */
+	hpa_t base_hpa; /* DRHD register base */
+	hva_t regs;	/* where the register set is mapped */
+	u64 reg_size;	/* mapped register-set size in bytes */
+	u32 ver;	/* raw registers as read at probe time */
 	u64 cap, ecap;
 	u32 gsts;
 	struct vtd_caps caps;

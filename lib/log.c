@@ -90,8 +90,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 	}
 	if (log_ops && log_ops->panic_enter)
 		cpu = log_ops->panic_enter();
-	n = snprintf(buf, sizeof(buf), "\nPANIC: cpu=%u %s:%d: ", cpu, file,
-		     line);
+	n = snprintf(buf, sizeof(buf), "\nPANIC: cpu=%u %s:%d: ", cpu, file, line);
 	emit(buf, n, sizeof(buf));
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);

@@ -26,7 +26,7 @@ struct log_ops {
 	/* Called once on panic before the message: stop other CPUs, return this CPU's id. */
 	unsigned int (*panic_enter)(void);
 	/* Called after the message and backtrace: never returns (halt/exit). */
-	void (*panic_exit)(void) __noreturn;
+	__noreturn void (*panic_exit)(void);
 	/* Optional: print a backtrace of the calling context. */
 	void (*backtrace)(void);
 };
@@ -42,8 +42,7 @@ void vprintk(const char *fmt, va_list ap);
 void log_msg(enum log_level level, const char *fmt, ...) __printf(2, 3);
 
 /** Stop the machine: "PANIC: cpu=N file:line: msg", backtrace, then halt or exit. */
-void panic_at(const char *file, int line, const char *fmt, ...)
-	__printf(3, 4) __noreturn;
+void panic_at(const char *file, int line, const char *fmt, ...) __printf(3, 4) __noreturn;
 /** True once any CPU entered panic (other CPUs should stop doing work). */
 bool panic_in_progress(void);
 
@@ -60,25 +59,24 @@ bool panic_in_progress(void);
 #define panic(fmt, ...) panic_at(__FILE__, __LINE__, fmt, ##__VA_ARGS__)
 
 /* Always on: a broken VMM invariant. */
-#define BUG_ON(cond)                                              \
-	do {                                                      \
-		if (unlikely(cond))                               \
-			panic("BUG_ON(%s)", #cond);               \
+#define BUG_ON(cond)                                \
+	do {                                        \
+		if (unlikely(cond))                 \
+			panic("BUG_ON(%s)", #cond); \
 	} while (0)
-#define ASSERT(cond)                                              \
-	do {                                                      \
-		if (unlikely(!(cond)))                            \
-			panic("assertion failed: %s", #cond);     \
+#define ASSERT(cond)                                          \
+	do {                                                  \
+		if (unlikely(!(cond)))                        \
+			panic("assertion failed: %s", #cond); \
 	} while (0)
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
 
 /* Log a recoverable error with its origin and pass the value on. */
-#define trace_error(err)                                                  \
-	({                                                                \
-		int __e = (err);                                          \
-		log_msg(LOG_DEBUG, "error %d at %s:%d\n", __e, __FILE__,  \
-			__LINE__);                                        \
-		__e;                                                      \
+#define trace_error(err)                                                            \
+	({                                                                          \
+		int __e = (err);                                                    \
+		log_msg(LOG_DEBUG, "error %d at %s:%d\n", __e, __FILE__, __LINE__); \
+		__e;                                                                \
 	})
 
 #endif /* LIB_LOG_H */

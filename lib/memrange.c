@@ -46,8 +46,8 @@ void memrange_sort(struct mem_range *map, unsigned int nr)
  * [r.base, r.base+*left) and [*right_base, +*right). Returns false when
  * the hole does not overlap r (pieces then undefined).
  */
-static bool cut_pieces(const struct mem_range *r, u64 hb, u64 hl, u64 *left,
-		       u64 *right_base, u64 *right)
+static bool cut_pieces(const struct mem_range *r, u64 hb, u64 hl, u64 *left, u64 *right_base,
+		       u64 *right)
 {
 	u64 len = clamp_len(r->base, r->len);
 	u64 hole_end_off; /* hole end, as an offset from r->base (saturated) */
@@ -67,16 +67,13 @@ static bool cut_pieces(const struct mem_range *r, u64 hb, u64 hl, u64 *left,
 	return true;
 }
 
-int memrange_subtract(struct mem_range *map, unsigned int *nr, unsigned int cap,
-		      u64 base, u64 len)
+int memrange_subtract(struct mem_range *map, unsigned int *nr, unsigned int cap, u64 base, u64 len)
 {
 	unsigned int i, n = *nr, splits = 0;
 	u64 left, right_base, right;
 
 	for (i = 0; i < n; i++) {
-		if (cut_pieces(&map[i], base, len, &left, &right_base,
-			       &right) &&
-		    left && right)
+		if (cut_pieces(&map[i], base, len, &left, &right_base, &right) && left && right)
 			splits++;
 	}
 	if (splits > cap - MIN(cap, n))
@@ -85,8 +82,7 @@ int memrange_subtract(struct mem_range *map, unsigned int *nr, unsigned int cap,
 		if (!cut_pieces(&map[i], base, len, &left, &right_base, &right))
 			continue;
 		if (left && right)
-			map[n++] = (struct mem_range){ right_base, right,
-						       map[i].type };
+			map[n++] = (struct mem_range){ right_base, right, map[i].type };
 		if (left) {
 			map[i].len = left;
 		} else {
@@ -108,12 +104,24 @@ static u64 strength(u32 type)
 	u64 cls;
 
 	switch (type) {
-	case MEMRANGE_AVAILABLE: cls = 0; break;
-	case MEMRANGE_ACPI: cls = 1; break;
-	case MEMRANGE_NVS: cls = 2; break;
-	case MEMRANGE_RESERVED: cls = 3; break;
-	case MEMRANGE_BAD: cls = 5; break;
-	default: cls = 4; break;
+	case MEMRANGE_AVAILABLE:
+		cls = 0;
+		break;
+	case MEMRANGE_ACPI:
+		cls = 1;
+		break;
+	case MEMRANGE_NVS:
+		cls = 2;
+		break;
+	case MEMRANGE_RESERVED:
+		cls = 3;
+		break;
+	case MEMRANGE_BAD:
+		cls = 5;
+		break;
+	default:
+		cls = 4;
+		break;
 	}
 	return cls << 32 | type;
 }
@@ -126,8 +134,7 @@ static unsigned int merge_same(struct mem_range *map, unsigned int nr)
 
 		for (unsigned int j = i + 1; j < nr && a->len; j++) {
 			struct mem_range *b = &map[j];
-			u64 off = b->base -
-				  a->base; /* sorted: b->base >= a->base */
+			u64 off = b->base - a->base; /* sorted: b->base >= a->base */
 			u64 end_off;
 
 			if (off > a->len)
@@ -146,8 +153,8 @@ static unsigned int merge_same(struct mem_range *map, unsigned int nr)
  * Remove the hole from map[i]; a split appends the right piece, or, with
  * the array full, keeps only the larger piece.
  */
-static void cut_one(struct mem_range *map, unsigned int *nr, unsigned int cap,
-		    unsigned int i, u64 hb, u64 hl)
+static void cut_one(struct mem_range *map, unsigned int *nr, unsigned int cap, unsigned int i,
+		    u64 hb, u64 hl)
 {
 	u64 left, right_base, right;
 	struct mem_range *r = &map[i];
@@ -180,8 +187,7 @@ static void cut_one(struct mem_range *map, unsigned int *nr, unsigned int cap,
  * stronger cuts it: a piece dropped for lack of room then only ever
  * becomes a hole, never exposes the weaker type underneath.
  */
-static void resolve_overlaps(struct mem_range *map, unsigned int *nr,
-			     unsigned int cap)
+static void resolve_overlaps(struct mem_range *map, unsigned int *nr, unsigned int cap)
 {
 	u64 cur = 0;
 	bool first = true;
@@ -208,14 +214,12 @@ static void resolve_overlaps(struct mem_range *map, unsigned int *nr,
 				continue;
 			for (l = 0; l < *nr; l++)
 				if (strength(map[l].type) < cur)
-					cut_one(map, nr, cap, l, map[w].base,
-						map[w].len);
+					cut_one(map, nr, cap, l, map[w].base, map[w].len);
 		}
 	}
 }
 
-void memrange_normalise(struct mem_range *map, unsigned int *nr,
-			unsigned int cap)
+void memrange_normalise(struct mem_range *map, unsigned int *nr, unsigned int cap)
 {
 	unsigned int i, n = MIN(*nr, cap);
 
@@ -231,11 +235,9 @@ void memrange_normalise(struct mem_range *map, unsigned int *nr,
 }
 
 /* A range of avoid[] or of another type in map overlapping the block, or NULL. */
-static const struct mem_range *first_conflict(const struct mem_range *map,
-					      unsigned int nr, u32 type,
-					      const struct mem_range *avoid,
-					      unsigned int navoid, u64 base,
-					      u64 size)
+static const struct mem_range *first_conflict(const struct mem_range *map, unsigned int nr,
+					      u32 type, const struct mem_range *avoid,
+					      unsigned int navoid, u64 base, u64 size)
 {
 	unsigned int i;
 
@@ -245,16 +247,13 @@ static const struct mem_range *first_conflict(const struct mem_range *map,
 			return &avoid[i];
 	for (i = 0; i < nr; i++)
 		if (map[i].type != type &&
-		    ranges_overlap(base, size, map[i].base,
-				   clamp_len(map[i].base, map[i].len)))
+		    ranges_overlap(base, size, map[i].base, clamp_len(map[i].base, map[i].len)))
 			return &map[i];
 	return NULL;
 }
 
-int memrange_find_top(const struct mem_range *map, unsigned int nr, u32 type,
-		      u64 size, u64 align, u64 limit,
-		      const struct mem_range *avoid, unsigned int navoid,
-		      u64 *out)
+int memrange_find_top(const struct mem_range *map, unsigned int nr, u32 type, u64 size, u64 align,
+		      u64 limit, const struct mem_range *avoid, unsigned int navoid, u64 *out)
 {
 	bool found = false;
 	u64 best = 0;
@@ -281,8 +280,7 @@ int memrange_find_top(const struct mem_range *map, unsigned int nr, u32 type,
 
 			if (cand < r->base || (found && cand <= best))
 				break;
-			c = first_conflict(map, nr, type, avoid, navoid, cand,
-					   size);
+			c = first_conflict(map, nr, type, avoid, navoid, cand, size);
 			if (!c) {
 				best = cand;
 				found = true;
@@ -299,8 +297,7 @@ int memrange_find_top(const struct mem_range *map, unsigned int nr, u32 type,
 	return 0;
 }
 
-bool memrange_contains(const struct mem_range *map, unsigned int nr, u32 type,
-		       u64 base, u64 len)
+bool memrange_contains(const struct mem_range *map, unsigned int nr, u32 type, u64 base, u64 len)
 {
 	u64 cur = base, rem = len;
 
@@ -313,8 +310,7 @@ bool memrange_contains(const struct mem_range *map, unsigned int nr, u32 type,
 
 		for (unsigned int i = 0; i < nr; i++) {
 			if (map[i].type == type && cur >= map[i].base &&
-			    cur - map[i].base <
-				    clamp_len(map[i].base, map[i].len)) {
+			    cur - map[i].base < clamp_len(map[i].base, map[i].len)) {
 				r = &map[i];
 				break;
 			}

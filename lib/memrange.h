@@ -29,8 +29,8 @@ struct mem_range {
  * -E2BIG (map unchanged) if the splits would need more than cap entries.
  * A hole reaching past 2^64 is clamped there.
  */
-int __must_check memrange_subtract(struct mem_range *map, unsigned int *nr,
-				   unsigned int cap, u64 base, u64 len);
+int __must_check memrange_subtract(struct mem_range *map, unsigned int *nr, unsigned int cap,
+				   u64 base, u64 len);
 
 /** Sort by base (stable: equal bases keep their order). */
 void memrange_sort(struct mem_range *map, unsigned int nr);
@@ -46,8 +46,7 @@ void memrange_sort(struct mem_range *map, unsigned int nr);
  * split is dropped (logged), which only ever turns memory into a hole.
  * A merged range that would cover all 2^64 bytes loses its last byte.
  */
-void memrange_normalise(struct mem_range *map, unsigned int *nr,
-			unsigned int cap);
+void memrange_normalise(struct mem_range *map, unsigned int *nr, unsigned int cap);
 
 /**
  * Find the highest block [*out, *out+size) with *out aligned to align (a
@@ -56,9 +55,8 @@ void memrange_normalise(struct mem_range *map, unsigned int *nr,
  * of map with another type (so overlapping firmware entries are safe even
  * before normalising). Returns 0, -EINVAL (size 0, bad align) or -ENOMEM.
  */
-int __must_check memrange_find_top(const struct mem_range *map, unsigned int nr,
-				   u32 type, u64 size, u64 align, u64 limit,
-				   const struct mem_range *avoid,
+int __must_check memrange_find_top(const struct mem_range *map, unsigned int nr, u32 type, u64 size,
+				   u64 align, u64 limit, const struct mem_range *avoid,
 				   unsigned int navoid, u64 *out);
 
 /**
@@ -66,8 +64,7 @@ int __must_check memrange_find_top(const struct mem_range *map, unsigned int nr,
  * several adjacent or overlapping ones)? False for len 0 and for ranges
  * that wrap past 2^64.
  */
-bool memrange_contains(const struct mem_range *map, unsigned int nr, u32 type,
-		       u64 base, u64 len);
+bool memrange_contains(const struct mem_range *map, unsigned int nr, u32 type, u64 base, u64 len);
 
 /** Sum of the lengths of the ranges of `type` (saturating). */
 u64 memrange_total(const struct mem_range *map, unsigned int nr, u32 type);

@@ -65,8 +65,7 @@ static u64 next_bit(const struct page_pool *p, u64 idx, u64 limit, bool used)
 		u64 hits = (used ? w : ~w) & (~0ULL << (idx % 64));
 
 		if (hits)
-			return MIN(ALIGN_DOWN(idx, 64) + __builtin_ctzll(hits),
-				   limit);
+			return MIN(ALIGN_DOWN(idx, 64) + __builtin_ctzll(hits), limit);
 		idx = ALIGN_DOWN(idx, 64) + 64;
 	}
 	return limit;
@@ -86,8 +85,7 @@ int page_pool_init(struct page_pool *p, hpa_t base, u64 size, void *hva_base)
 
 	memset(p, 0, sizeof(*p));
 	if (!IS_ALIGNED(base, PAGE_SIZE) || !hva_base ||
-	    !IS_ALIGNED((uintptr_t)hva_base, PAGE_SIZE) ||
-	    (base && size > 0 - base))
+	    !IS_ALIGNED((uintptr_t)hva_base, PAGE_SIZE) || (base && size > 0 - base))
 		return -EINVAL;
 	meta = meta_pages(nr);
 	if (nr <= meta)
@@ -134,10 +132,8 @@ hpa_t page_alloc(struct page_pool *p, u64 nr, u64 align_pages)
 
 	if (!align_pages)
 		align_pages = 1;
-	if (!nr || (align_pages & (align_pages - 1)) ||
-	    align_pages > PAGE_MAX_ALIGN_PAGES) {
-		pr_err("bad request: %lu pages aligned to %lu\n", nr,
-		       align_pages);
+	if (!nr || (align_pages & (align_pages - 1)) || align_pages > PAGE_MAX_ALIGN_PAGES) {
+		pr_err("bad request: %lu pages aligned to %lu\n", nr, align_pages);
 		return 0;
 	}
 	spin_lock(&p->lock);
@@ -165,12 +161,11 @@ void page_free(struct page_pool *p, hpa_t hpa, u64 nr)
 		return;
 	if (!IS_ALIGNED(hpa, PAGE_SIZE) || nr > p->nr_pages ||
 	    !page_pool_contains(p, hpa, nr << PAGE_SHIFT))
-		panic("page_free(0x%lx, %lu): not in pool [0x%lx, +%lu pages)",
-		      hpa, nr, p->base, p->nr_pages);
+		panic("page_free(0x%lx, %lu): not in pool [0x%lx, +%lu pages)", hpa, nr, p->base,
+		      p->nr_pages);
 	idx = (hpa - p->base) >> PAGE_SHIFT;
 	if (idx < meta_pages(p->nr_pages))
-		panic("page_free(0x%lx, %lu): frees the pool's bitmap", hpa,
-		      nr);
+		panic("page_free(0x%lx, %lu): frees the pool's bitmap", hpa, nr);
 	spin_lock(&p->lock);
 	if (!bits_all_set(p->bitmap, idx, nr))
 		panic("page_free(0x%lx, %lu): double free", hpa, nr);
@@ -183,8 +178,7 @@ void page_free(struct page_pool *p, hpa_t hpa, u64 nr)
 
 bool page_pool_contains(const struct page_pool *p, hpa_t hpa, u64 len)
 {
-	return len &&
-	       range_within(hpa, len, p->base, p->nr_pages << PAGE_SHIFT);
+	return len && range_within(hpa, len, p->base, p->nr_pages << PAGE_SHIFT);
 }
 
 void *page_hva(const struct page_pool *p, hpa_t hpa)
@@ -214,7 +208,6 @@ void page_pool_print(const struct page_pool *p)
 
 	printk("HV: page pool [0x%lx-0x%lx) %lu MiB: %lu pages, %lu bitmap, "
 	       "%lu free, peak %lu used\n",
-	       p->base, p->base + (p->nr_pages << PAGE_SHIFT),
-	       (p->nr_pages << PAGE_SHIFT) >> 20, p->nr_pages, meta,
-	       page_pool_free_pages(p), READ_ONCE(p->peak_used));
+	       p->base, p->base + (p->nr_pages << PAGE_SHIFT), (p->nr_pages << PAGE_SHIFT) >> 20,
+	       p->nr_pages, meta, page_pool_free_pages(p), READ_ONCE(p->peak_used));
 }

@@ -17,8 +17,8 @@ struct page_pool {
 	u8 *hva_base; /* where [base, base + nr_pages pages) is accessible */
 	u64 *bitmap;  /* at hva_base: bit i set = page i used */
 	u64 nr_free;
-	u64 hint;      /* no free page below this index (first-fit start) */
-	u64 peak_used; /* most pages handed out at once (bitmap excluded) */
+	u64 hint;	      /* no free page below this index (first-fit start) */
+	u64 peak_used;	      /* most pages handed out at once (bitmap excluded) */
 	struct spinlock lock; /* protects bitmap, nr_free, hint, peak_used */
 };
 
@@ -30,8 +30,7 @@ struct page_pool {
  * a pool at 0). Returns 0, or -EINVAL for unaligned base/hva_base, a
  * range wrapping past 2^64, or a pool with no room left after its bitmap.
  */
-int __must_check page_pool_init(struct page_pool *p, hpa_t base, u64 size,
-				void *hva_base);
+int __must_check page_pool_init(struct page_pool *p, hpa_t base, u64 size, void *hva_base);
 
 /**
  * Allocate nr contiguous zeroed pages whose first hpa is aligned to

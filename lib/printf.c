@@ -28,7 +28,7 @@ static void pad(struct out *o, char c, int n)
 struct spec {
 	bool left, zero, plus, space, alt;
 	int width;
-	int prec; /* -1: none */
+	int prec;   /* -1: none */
 	int length; /* 0 int, 1 long, 2 long long, -1 short, -2 char */
 };
 
@@ -47,8 +47,8 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 		pad(o, ' ', sp->width - (int)n);
 }
 
-static void put_num(struct out *o, const struct spec *sp, u64 v, bool neg,
-		    unsigned int base, bool upper)
+static void put_num(struct out *o, const struct spec *sp, u64 v, bool neg, unsigned int base,
+		    bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -195,8 +195,7 @@ static void convert(struct out *o, char conv, struct spec *sp, va_list *ap)
 		break;
 	case 'p':
 		sp->alt = true;
-		put_num(o, sp, (u64)(uintptr_t)va_arg(*ap, void *), false, 16,
-			false);
+		put_num(o, sp, (u64)(uintptr_t)va_arg(*ap, void *), false, 16, false);
 		break;
 	case 's':
 		put_str(o, sp, va_arg(*ap, const char *));

@@ -28,7 +28,10 @@ struct spinlock {
 	u32 owner; /* ticket currently allowed in */
 };
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT \
+	{             \
+		0, 0  \
+	}
 
 static inline void spin_lock(struct spinlock *l)
 {
@@ -43,8 +46,8 @@ static inline bool spin_trylock(struct spinlock *l)
 	u32 owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
 	u32 expect = owner;
 
-	return __atomic_compare_exchange_n(&l->next, &expect, owner + 1, false,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	return __atomic_compare_exchange_n(&l->next, &expect, owner + 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
 }
 
 static inline void spin_unlock(struct spinlock *l)

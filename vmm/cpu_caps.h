@@ -11,7 +11,7 @@
 
 enum cpu_vendor {
 	CPU_INTEL,
-	CPU_AMD,	/* also Hygon (an AMD-compatible SVM implementation) */
+	CPU_AMD, /* also Hygon (an AMD-compatible SVM implementation) */
 	CPU_OTHER,
 };
 

@@ -18,16 +18,18 @@
 #include "vmm/mmio.h"
 #include "vmm/vpci.h"
 
+/* clang-format off: register fields indented under their register */
 #define ACPI_PM1_SLP_EN BIT(13)
 #define PORT_RESET_CONTROL 0xcf9
-#define  RESET_CONTROL_RST_CPU BIT(2)
+#define RESET_CONTROL_RST_CPU BIT(2)
 #define PORT_KBC_CMD 0x64
-#define  KBC_CMD_PULSE_RESET 0xfe
+#define KBC_CMD_PULSE_RESET 0xfe
 #define MSR_IA32_VMX_FIRST 0x480
 #define MSR_IA32_VMX_LAST 0x491
 #define XCR0_X87 BIT(0)
 #define XCR0_SSE BIT(1)
 #define XCR0_AVX BIT(2)
+/* clang-format on */
 
 struct exit_platform exit_platform;
 static u32 shutdown_pm1_value;
@@ -50,8 +52,7 @@ static void set_edx_eax(struct vcpu *v, u64 val)
 
 static u64 get_edx_eax(const struct vcpu *v)
 {
-	return ((v->gprs[GPR_RDX] & 0xffffffffULL) << 32) |
-	       (v->gprs[GPR_RAX] & 0xffffffffULL);
+	return ((v->gprs[GPR_RDX] & 0xffffffffULL) << 32) | (v->gprs[GPR_RAX] & 0xffffffffULL);
 }
 
 enum exit_action exit_handle_cpuid(struct vcpu *v)
@@ -107,8 +108,8 @@ enum exit_action exit_handle_wrmsr(struct vcpu *v)
 
 static bool is_power_off(u16 port, u32 val)
 {
-	return (port == exit_platform.pm1a_cnt || port == exit_platform.pm1b_cnt) &&
-	       port && (val & ACPI_PM1_SLP_EN);
+	return (port == exit_platform.pm1a_cnt || port == exit_platform.pm1b_cnt) && port &&
+	       (val & ACPI_PM1_SLP_EN);
 }
 
 enum exit_action exit_handle_io(struct vcpu *v)
@@ -125,15 +126,12 @@ enum exit_action exit_handle_io(struct vcpu *v)
 		shutdown_pm1_value = val;
 		return EXIT_SHUTDOWN;
 	}
-	if (!v->exit.io.in &&
-	    ((port == PORT_RESET_CONTROL && (val & RESET_CONTROL_RST_CPU)) ||
-	     (port == PORT_KBC_CMD && val == KBC_CMD_PULSE_RESET))) {
-		pr_info("guest requested a reset (port %#x); treating it as power-off\n",
-			port);
+	if (!v->exit.io.in && ((port == PORT_RESET_CONTROL && (val & RESET_CONTROL_RST_CPU)) ||
+			       (port == PORT_KBC_CMD && val == KBC_CMD_PULSE_RESET))) {
+		pr_info("guest requested a reset (port %#x); treating it as power-off\n", port);
 		return EXIT_SHUTDOWN;
 	}
-	if (exit_platform.vpci &&
-	    vpci_io(exit_platform.vpci, port, size, !v->exit.io.in, &val)) {
+	if (exit_platform.vpci && vpci_io(exit_platform.vpci, port, size, !v->exit.io.in, &val)) {
 		/* handled */
 	} else if (v->exit.io.in) {
 		/* intercepted but not ours: pass through, one access */
@@ -167,8 +165,7 @@ enum exit_action exit_handle_cr(struct vcpu *v)
 		v->ops->set_cr(v, 0, cr0 & ~(u64)BIT(3));
 		break;
 	case 3: /* LMSW: loads PE, MP, EM, TS; cannot clear PE */
-		v->ops->set_cr(v, 0, (cr0 & ~0xeULL) | (c->lmsw_src & 0xf) |
-					     (cr0 & 1));
+		v->ops->set_cr(v, 0, (cr0 & ~0xeULL) | (c->lmsw_src & 0xf) | (cr0 & 1));
 		break;
 	default:
 		return EXIT_UNHANDLED;
@@ -189,8 +186,7 @@ enum exit_action exit_handle_xsetbv(struct vcpu *v)
 		vcpu_inject_gp(v);
 		return EXIT_RESUME;
 	}
-	__asm__ __volatile__("xsetbv" ::"a"((u32)val), "d"((u32)(val >> 32)),
-			     "c"(index));
+	__asm__ __volatile__("xsetbv" ::"a"((u32)val), "d"((u32)(val >> 32)), "c"(index));
 	vcpu_skip_insn(v);
 	return EXIT_RESUME;
 }
@@ -239,8 +235,7 @@ enum exit_action exit_handle_npf(struct vcpu *v)
 	if (v->exit.npf.fetch)
 		goto cannot_emulate;
 	n = guest_fetch_rip(v, buf, sizeof(buf));
-	if (n <= 0 || insn_decode_mmio(buf, (unsigned int)n, guest_cpu_mode(v),
-				       &d))
+	if (n <= 0 || insn_decode_mmio(buf, (unsigned int)n, guest_cpu_mode(v), &d))
 		goto cannot_emulate;
 	a.size = d.size;
 	a.write = d.write;
@@ -254,8 +249,7 @@ enum exit_action exit_handle_npf(struct vcpu *v)
 			exit_platform.hv_mem_reads++;
 		if (exit_platform.hv_mem_reads + exit_platform.hv_mem_writes <= 8)
 			pr_warn("guest %s of %u bytes at gpa %#llx outside its memory: %s\n",
-				a.write ? "write" : "read", a.size,
-				(unsigned long long)a.gpa,
+				a.write ? "write" : "read", a.size, (unsigned long long)a.gpa,
 				a.write ? "dropped" : "reads all-ones");
 		a.value = ~0ULL;
 	} else {

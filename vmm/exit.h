@@ -13,7 +13,7 @@ struct vpci;
 
 struct exit_platform {
 	struct cpuid_policy cpuid;
-	struct vpci *vpci;    /* CF8/CFC filter */
+	struct vpci *vpci;	/* CF8/CFC filter */
 	u16 pm1a_cnt, pm1b_cnt; /* ACPI PM1 control: the S5 write */
 	/* Extra console output at guest shutdown (vIOMMU counters...). */
 	void (*shutdown_hooks[4])(void);

@@ -6,6 +6,7 @@
  */
 #ifndef VMM_EXIT_QUAL_H
 #define VMM_EXIT_QUAL_H
+/* clang-format off: register tables keep their field indentation */
 
 #include "lib/bitops.h"
 
@@ -101,4 +102,5 @@ static inline struct qual_cr vmx_qual_cr(u64 q)
 	};
 }
 
+/* clang-format on */
 #endif /* VMM_EXIT_QUAL_H */

@@ -73,8 +73,7 @@ static const struct npt_mem_ops npt_mem = {
 
 static bool is_ram_type(u32 type)
 {
-	return type == MEMRANGE_AVAILABLE || type == MEMRANGE_ACPI ||
-	       type == MEMRANGE_NVS;
+	return type == MEMRANGE_AVAILABLE || type == MEMRANGE_ACPI || type == MEMRANGE_NVS;
 }
 
 /*
@@ -111,13 +110,12 @@ static int build_npt(const struct guest_platform *p, enum npt_kind kind)
 	if (!err)
 		err = npt_map(&npt, 0, 0, VGA_HOLE_START, NPT_MT_WB, NPT_RWX);
 	if (!err)
-		err = npt_map(&npt, VGA_HOLE_END, VGA_HOLE_END,
-			      MiB(1) - VGA_HOLE_END, NPT_MT_WB, NPT_RWX);
+		err = npt_map(&npt, VGA_HOLE_END, VGA_HOLE_END, MiB(1) - VGA_HOLE_END, NPT_MT_WB,
+			      NPT_RWX);
 	for (unsigned int i = 0; !err && i < nr_hv; i++)
 		err = npt_unmap(&npt, hv[i].base, ALIGN_UP(hv[i].len, PAGE_SIZE));
 	for (unsigned int i = 0; !err && i < p->nr_iommus; i++)
-		err = npt_unmap(&npt, p->iommu_regs[i],
-				ALIGN_UP(p->iommu_sizes[i], PAGE_SIZE));
+		err = npt_unmap(&npt, p->iommu_regs[i], ALIGN_UP(p->iommu_sizes[i], PAGE_SIZE));
 	if (!err && p->ecam_size)
 		err = npt_unmap(&npt, p->ecam_base, p->ecam_size);
 	for (unsigned int i = 0; !err && i < mmio_region_count(); i++) {
@@ -137,8 +135,7 @@ static int build_npt(const struct guest_platform *p, enum npt_kind kind)
 }
 
 /* The guest ACPI tables: 64 KiB of guest RAM, highest below 4 GiB. */
-static int build_acpi(const struct guest_platform *p, struct mem_range *region,
-		      gpa_t *rsdp)
+static int build_acpi(const struct guest_platform *p, struct mem_range *region, gpa_t *rsdp)
 {
 	static struct mem_range map[MBI_MAX_MMAP + 8], avoid[MBI_MAX_MODULES + 4];
 	const struct mbi_info *mbi = p->mbi;
@@ -153,20 +150,17 @@ static int build_acpi(const struct guest_platform *p, struct mem_range *region,
 	int err;
 
 	for (unsigned int i = 0; i < mbi->nr_mmap; i++)
-		map[nr++] = (struct mem_range){ mbi->mmap[i].base,
-						mbi->mmap[i].len,
+		map[nr++] = (struct mem_range){ mbi->mmap[i].base, mbi->mmap[i].len,
 						mbi->mmap[i].type };
 	na = mm_hv_ranges(avoid, ARRAY_SIZE(avoid));
 	for (unsigned int i = 0; i < mbi->nr_modules; i++)
-		avoid[na++] = (struct mem_range){
-			mbi->modules[i].start,
-			mbi->modules[i].end - mbi->modules[i].start, 0 };
-	err = memrange_find_top(map, nr, MEMRANGE_AVAILABLE, GUEST_ACPI_SIZE,
-				PAGE_SIZE, GiB(4), avoid, na, &base);
+		avoid[na++] = (struct mem_range){ mbi->modules[i].start,
+						  mbi->modules[i].end - mbi->modules[i].start, 0 };
+	err = memrange_find_top(map, nr, MEMRANGE_AVAILABLE, GUEST_ACPI_SIZE, PAGE_SIZE, GiB(4),
+				avoid, na, &base);
 	if (err)
 		return err;
-	err = vacpi_build(&in, base, vacpi_scratch, sizeof(vacpi_scratch), rsdp,
-			  &used);
+	err = vacpi_build(&in, base, vacpi_scratch, sizeof(vacpi_scratch), rsdp, &used);
 	if (err)
 		return err;
 	memcpy((void *)(uintptr_t)base, vacpi_scratch, used);
@@ -207,8 +201,7 @@ static int boot_images(const struct guest_platform *p, gpa_t rsdp,
 	in.cmdline = mbi->modules[0].string;
 	in.acpi_rsdp_pa = rsdp;
 	in.low_scratch_pa = GUEST_LOW_SCRATCH_PA;
-	err = guest_boot_plan(&in, (const void *)(uintptr_t)in.kernel_pa,
-			      in.kernel_len, &plan);
+	err = guest_boot_plan(&in, (const void *)(uintptr_t)in.kernel_pa, in.kernel_len, &plan);
 	if (err) {
 		printk("GUEST: cannot start: %s\n", plan.error);
 		return err;
@@ -217,13 +210,11 @@ static int boot_images(const struct guest_platform *p, gpa_t rsdp,
 	/* the zero page copies the setup header: build before moving images */
 	err = guest_boot_build(&plan, &in, (const void *)(uintptr_t)in.kernel_pa,
 			       scratch + GUEST_BOOT_ZERO_PAGE_OFF,
-			       (char *)scratch + GUEST_BOOT_CMDLINE_OFF,
-			       GUEST_BOOT_CMDLINE_ROOM, scratch + GUEST_BOOT_GDT_OFF,
-			       GUEST_BOOT_GDT_SIZE, scratch + GUEST_BOOT_PML4_OFF,
-			       GUEST_BOOT_PT_SIZE);
+			       (char *)scratch + GUEST_BOOT_CMDLINE_OFF, GUEST_BOOT_CMDLINE_ROOM,
+			       scratch + GUEST_BOOT_GDT_OFF, GUEST_BOOT_GDT_SIZE,
+			       scratch + GUEST_BOOT_PML4_OFF, GUEST_BOOT_PT_SIZE);
 	if (err) {
-		printk("GUEST: cannot start: boot parameters (%s)\n",
-		       errno_name(err));
+		printk("GUEST: cannot start: boot parameters (%s)\n", errno_name(err));
 		return err;
 	}
 	guest_boot_move_images(&plan, identity_va, NULL);
@@ -239,11 +230,9 @@ static void cpuid_policy(const struct guest_platform *p, bool vmx)
 	memset(c, 0, sizeof(*c));
 	c->guest_apic_id = p->guest_apic_id;
 	if (vmx)
-		vmx_cpuid_limits(&c->hide_rdtscp, &c->hide_invpcid,
-				 &c->hide_xsaves);
+		vmx_cpuid_limits(&c->hide_rdtscp, &c->hide_invpcid, &c->hide_xsaves);
 	else
-		svm_cpuid_limits(&c->hide_rdtscp, &c->hide_invpcid,
-				 &c->hide_xsaves);
+		svm_cpuid_limits(&c->hide_rdtscp, &c->hide_invpcid, &c->hide_xsaves);
 	if (max.eax >= 0x15) {
 		struct cpuid_regs r = cpuid(0x15);
 
@@ -253,9 +242,9 @@ static void cpuid_policy(const struct guest_platform *p, bool vmx)
 	if (!claimed && max.eax >= 0x16)
 		claimed = (u64)(cpuid(0x16).eax & 0xffff) * 1000;
 	/* a CPU model that lies about its TSC would slow the guest's clock */
-	c->hide_tsc_leaves = claimed && p->tsc_khz &&
-			     (claimed > p->tsc_khz + p->tsc_khz / 10 ||
-			      claimed < p->tsc_khz - p->tsc_khz / 10);
+	c->hide_tsc_leaves =
+		claimed && p->tsc_khz &&
+		(claimed > p->tsc_khz + p->tsc_khz / 10 || claimed < p->tsc_khz - p->tsc_khz / 10);
 	if (c->hide_tsc_leaves)
 		pr_info("guest CPUID 0x15/0x16 hidden (claim %llu MHz, TSC %llu MHz)\n",
 			(unsigned long long)(claimed / 1000),
@@ -321,8 +310,7 @@ int guest_launch(const struct guest_platform *p)
 		return err;
 	guest_mem_init(plan.e820, plan.nr_e820);
 	vpci_init(&vpci, p->pci_ops, p->pci,
-		  p->nic ? PCI_BDF(p->nic->bus, p->nic->dev, p->nic->fn) :
-			   VPCI_NO_NIC);
+		  p->nic ? PCI_BDF(p->nic->bus, p->nic->dev, p->nic->fn) : VPCI_NO_NIC);
 	vpci_print(&vpci);
 	exit_platform.vpci = &vpci;
 	intercepts(p, &ic);
@@ -343,8 +331,7 @@ int guest_launch(const struct guest_platform *p)
 	s.rsi = plan.zero_page_pa;
 	s.rsp = plan.zero_page_pa; /* unused by the 64-bit entry; stays in RAM */
 	s.rflags = BIT(1);
-	s.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP |
-		X86_CR0_PG;
+	s.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_PG;
 	s.cr3 = plan.pml4_pa;
 	s.cr4 = X86_CR4_PAE;
 	s.efer = MSR_EFER_LME | MSR_EFER_LMA;
@@ -355,12 +342,10 @@ int guest_launch(const struct guest_platform *p)
 	s.npt_root = npt.root_pa;
 	err = v->ops->setup(v, &s);
 	if (err) {
-		printk("GUEST: cannot start: %s set-up (%s)\n", v->ops->name,
-		       errno_name(err));
+		printk("GUEST: cannot start: %s set-up (%s)\n", v->ops->name, errno_name(err));
 		return err;
 	}
-	printk("HV: launching guest: %s backend, entry %#llx, zero page %#llx\n",
-	       v->ops->name, (unsigned long long)s.rip,
-	       (unsigned long long)s.rsi);
+	printk("HV: launching guest: %s backend, entry %#llx, zero page %#llx\n", v->ops->name,
+	       (unsigned long long)s.rip, (unsigned long long)s.rsi);
 	v->ops->run(v);
 }

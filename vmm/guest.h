@@ -17,13 +17,13 @@ struct guest_platform {
 	const struct pci_bus_info *pci;
 	const struct pci_cfg_ops *pci_ops;
 	const struct pci_dev *nic;
-	hpa_t ecam_base;       /* hidden from the guest (0: none) */
+	hpa_t ecam_base; /* hidden from the guest (0: none) */
 	u64 ecam_size;
 	const hpa_t *iommu_regs; /* physical VT-d register pages: hidden */
 	const u64 *iommu_sizes;
 	unsigned int nr_iommus;
 	u32 guest_apic_id;
-	u64 tsc_khz;           /* measured, to judge CPUID 0x15/0x16 */
+	u64 tsc_khz; /* measured, to judge CPUID 0x15/0x16 */
 };
 
 /**

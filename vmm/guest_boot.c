@@ -29,8 +29,7 @@
 #define PTE_RW BIT(1)
 #define PTE_PS BIT(7) /* in a PD entry: maps a 2 MiB page */
 
-static int __printf(3, 4)
-	fail(struct guest_boot_plan *plan, int err, const char *fmt, ...)
+static int __printf(3, 4) fail(struct guest_boot_plan *plan, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -54,22 +53,18 @@ static bool is_pow2(u64 v)
 /* ---- Setup header ---- */
 
 /* Magic, version and header length; fills boot_version and setup_hdr_end. */
-static int check_header_id(struct guest_boot_plan *plan, const void *bz,
-			   u64 avail)
+static int check_header_id(struct guest_boot_plan *plan, const void *bz, u64 avail)
 {
 	u32 end;
 
 	if (!bz || avail < BP_VERSION + 2)
-		return fail(plan, -EINVAL,
-			    "bzImage header truncated (%lu bytes available)",
+		return fail(plan, -EINVAL, "bzImage header truncated (%lu bytes available)",
 			    (unsigned long)avail);
 	if (bp_get16(bz, BP_BOOT_FLAG) != BP_BOOT_FLAG_MAGIC)
-		return fail(plan, -EINVAL,
-			    "not a bzImage (boot_flag 0x%04x, expected 0xaa55)",
+		return fail(plan, -EINVAL, "not a bzImage (boot_flag 0x%04x, expected 0xaa55)",
 			    bp_get16(bz, BP_BOOT_FLAG));
 	if (bp_get32(bz, BP_HEADER) != BP_HEADER_MAGIC)
-		return fail(plan, -EINVAL,
-			    "not a bzImage (no \"HdrS\" signature at 0x202)");
+		return fail(plan, -EINVAL, "not a bzImage (no \"HdrS\" signature at 0x202)");
 	plan->boot_version = bp_get16(bz, BP_VERSION);
 	if (plan->boot_version < BP_VERSION_2_12)
 		return fail(plan, -EINVAL,
@@ -78,9 +73,7 @@ static int check_header_id(struct guest_boot_plan *plan, const void *bz,
 			    plan->boot_version >> 8, plan->boot_version & 0xff);
 	end = BP_HEADER + bp_get8(bz, BP_JUMP_LEN);
 	if (end < BP_INIT_SIZE + 4 || end > BP_HDR_AREA_END)
-		return fail(plan, -EINVAL,
-			    "bzImage setup header length bad (ends at 0x%x)",
-			    end);
+		return fail(plan, -EINVAL, "bzImage setup header length bad (ends at 0x%x)", end);
 	if (avail < end)
 		return fail(plan, -EINVAL,
 			    "bzImage header truncated (%lu bytes available, "
@@ -100,16 +93,12 @@ static int read_header(struct guest_boot_plan *plan, const void *bz,
 
 	plan->xloadflags = bp_get16(bz, BP_XLOADFLAGS);
 	if (!(loadflags & BP_LOADED_HIGH))
-		return fail(
-			plan, -EINVAL,
-			"not a bzImage (loadflags 0x%02x lacks LOADED_HIGH)",
-			loadflags);
+		return fail(plan, -EINVAL, "not a bzImage (loadflags 0x%02x lacks LOADED_HIGH)",
+			    loadflags);
 	if (!(plan->xloadflags & BP_XLF_KERNEL_64))
-		return fail(plan, -EINVAL,
-			    "bzImage has no 64-bit entry (xloadflags 0x%04x)",
+		return fail(plan, -EINVAL, "bzImage has no 64-bit entry (xloadflags 0x%04x)",
 			    plan->xloadflags);
-	setup = (u64)((sects ? sects : BP_SETUP_SECTS_DEFAULT) + 1) *
-		BP_SECTOR_SIZE;
+	setup = (u64)((sects ? sects : BP_SETUP_SECTS_DEFAULT) + 1) * BP_SECTOR_SIZE;
 	sys = (u64)bp_get32(bz, BP_SYSSIZE) * 16;
 	if (in->kernel_len <= setup || in->kernel_len - setup < sys)
 		return fail(plan, -EINVAL,
@@ -126,26 +115,22 @@ static int read_header(struct guest_boot_plan *plan, const void *bz,
 		return fail(plan, -EINVAL,
 			    "bzImage init_size 0x%x smaller than its kernel "
 			    "(0x%lx)",
-			    plan->init_size,
-			    (unsigned long)plan->kernel_copy_len);
+			    plan->init_size, (unsigned long)plan->kernel_copy_len);
 	plan->pref_address = bp_get64(bz, BP_PREF_ADDRESS);
 	if (!plan->pref_address)
 		plan->pref_address = BP_BZIMAGE_LOAD_ADDR;
 	plan->relocatable = bp_get8(bz, BP_RELOCATABLE_KERNEL) != 0;
 	plan->kernel_alignment = bp_get32(bz, BP_KERNEL_ALIGNMENT);
 	if (plan->relocatable && !is_pow2(plan->kernel_alignment))
-		return fail(
-			plan, -EINVAL,
-			"bzImage kernel_alignment 0x%lx is not a power of 2",
-			(unsigned long)plan->kernel_alignment);
+		return fail(plan, -EINVAL, "bzImage kernel_alignment 0x%lx is not a power of 2",
+			    (unsigned long)plan->kernel_alignment);
 	plan->cmdline_size = bp_get32(bz, BP_CMDLINE_SIZE);
 	return 0;
 }
 
 /* ---- Guest E820 ---- */
 
-static int build_e820(struct guest_boot_plan *plan,
-		      const struct guest_boot_input *in)
+static int build_e820(struct guest_boot_plan *plan, const struct guest_boot_input *in)
 {
 	struct mem_range *w = plan->map_work;
 	const unsigned int cap = GUEST_BOOT_MAP_WORK;
@@ -165,13 +150,10 @@ static int build_e820(struct guest_boot_plan *plan,
 	if (n >= cap)
 		goto too_big;
 	for (i = 0; i < in->nr_hv; i++)
-		if (memrange_subtract(w, &n, cap, in->hv[i].base,
-				      in->hv[i].len))
+		if (memrange_subtract(w, &n, cap, in->hv[i].base, in->hv[i].len))
 			goto too_big;
 	for (i = 0; i < in->nr_extra; i++) {
-		if (memrange_subtract(w, &n, cap, in->extra[i].base,
-				      in->extra[i].len) ||
-		    n >= cap)
+		if (memrange_subtract(w, &n, cap, in->extra[i].base, in->extra[i].len) || n >= cap)
 			goto too_big;
 		w[n++] = in->extra[i];
 	}
@@ -187,20 +169,18 @@ static int build_e820(struct guest_boot_plan *plan,
 	plan->nr_e820 = n;
 	return 0;
 too_big:
-	return fail(plan, -E2BIG,
-		    "guest E820 needs more than %u working entries", cap);
+	return fail(plan, -E2BIG, "guest E820 needs more than %u working entries", cap);
 }
 
 /* Is [base, base+len) guest RAM (available in the guest E820)? */
 static bool guest_ram(const struct guest_boot_plan *plan, u64 base, u64 len)
 {
-	return memrange_contains(plan->e820, plan->nr_e820, MEMRANGE_AVAILABLE,
-				 base, len);
+	return memrange_contains(plan->e820, plan->nr_e820, MEMRANGE_AVAILABLE, base, len);
 }
 
 /* The first of avoid[] overlapping [base, base+len), or NULL. */
-static const struct mem_range *conflict(const struct mem_range *avoid,
-					unsigned int navoid, u64 base, u64 len)
+static const struct mem_range *conflict(const struct mem_range *avoid, unsigned int navoid,
+					u64 base, u64 len)
 {
 	for (unsigned int i = 0; i < navoid; i++)
 		if (ranges_overlap(base, len, avoid[i].base, avoid[i].len))
@@ -213,9 +193,8 @@ static const struct mem_range *conflict(const struct mem_range *avoid,
  * of the (normalised, sorted) guest E820, at or above floor, ending at or
  * below limit (<= 2^63), clear of avoid[]. Returns true if found.
  */
-static bool find_lowest(const struct guest_boot_plan *plan, u64 size, u64 align,
-			u64 floor, u64 limit, const struct mem_range *avoid,
-			unsigned int navoid, u64 *out)
+static bool find_lowest(const struct guest_boot_plan *plan, u64 size, u64 align, u64 floor,
+			u64 limit, const struct mem_range *avoid, unsigned int navoid, u64 *out)
 {
 	for (unsigned int i = 0; i < plan->nr_e820; i++) {
 		const struct mem_range *r = &plan->e820[i];
@@ -247,44 +226,38 @@ static bool find_lowest(const struct guest_boot_plan *plan, u64 size, u64 align,
 /* ---- Kernel and initrd placement ---- */
 
 /* Could the kernel run at base: guest RAM, below 4 GiB, clear of avoid[]? */
-static bool kernel_fits(const struct guest_boot_plan *plan, u64 base,
-			const struct mem_range *avoid, unsigned int navoid)
+static bool kernel_fits(const struct guest_boot_plan *plan, u64 base, const struct mem_range *avoid,
+			unsigned int navoid)
 {
 	u64 size = plan->init_size;
 
 	return base >= KERNEL_FLOOR && base < GUEST_BOOT_IDENT_LIMIT &&
-	       size <= GUEST_BOOT_IDENT_LIMIT - base &&
-	       guest_ram(plan, base, size) &&
+	       size <= GUEST_BOOT_IDENT_LIMIT - base && guest_ram(plan, base, size) &&
 	       !conflict(avoid, navoid, base, size);
 }
 
-static int place_kernel(struct guest_boot_plan *plan,
-			const struct guest_boot_input *in, const void *bz)
+static int place_kernel(struct guest_boot_plan *plan, const struct guest_boot_input *in,
+			const void *bz)
 {
 	struct mem_range avoid[3];
 	unsigned int navoid = 0;
 	u8 min_shift = bp_get8(bz, BP_MIN_ALIGNMENT);
 	u64 pref = plan->pref_address, align, min_align;
 
-	avoid[navoid++] = (struct mem_range){ in->low_scratch_pa,
-					      GUEST_BOOT_SCRATCH_SIZE, 0 };
+	avoid[navoid++] = (struct mem_range){ in->low_scratch_pa, GUEST_BOOT_SCRATCH_SIZE, 0 };
 	if (!plan->relocatable) {
 		/* It moves itself to pref_address anyway: load it there. */
 		if (!kernel_fits(plan, pref, avoid, navoid))
-			return fail(
-				plan, -ENOMEM,
-				"non-relocatable kernel needs [0x%lx,+0x%x) "
-				"which is not free guest RAM below 4 GiB",
-				(unsigned long)pref, plan->init_size);
+			return fail(plan, -ENOMEM,
+				    "non-relocatable kernel needs [0x%lx,+0x%x) "
+				    "which is not free guest RAM below 4 GiB",
+				    (unsigned long)pref, plan->init_size);
 		plan->kernel_load_pa = pref;
 		return 0;
 	}
-	avoid[navoid++] =
-		(struct mem_range){ in->kernel_pa, in->kernel_len, 0 };
-	avoid[navoid++] =
-		(struct mem_range){ in->initrd_pa, in->initrd_len, 0 };
-	if (IS_ALIGNED(pref, plan->kernel_alignment) &&
-	    kernel_fits(plan, pref, avoid, navoid)) {
+	avoid[navoid++] = (struct mem_range){ in->kernel_pa, in->kernel_len, 0 };
+	avoid[navoid++] = (struct mem_range){ in->initrd_pa, in->initrd_len, 0 };
+	if (IS_ALIGNED(pref, plan->kernel_alignment) && kernel_fits(plan, pref, avoid, navoid)) {
 		plan->kernel_load_pa = pref;
 		return 0;
 	}
@@ -292,14 +265,12 @@ static int place_kernel(struct guest_boot_plan *plan,
 	 * boot.rst (min_alignment): try each power of two from
 	 * kernel_alignment down to 1 << min_alignment.
 	 */
-	min_align = min_shift && min_shift < 32 ? 1ULL << min_shift
-						: plan->kernel_alignment;
-	for (align = plan->kernel_alignment; align >= min_align && align;
-	     align >>= 1) {
+	min_align = min_shift && min_shift < 32 ? 1ULL << min_shift : plan->kernel_alignment;
+	for (align = plan->kernel_alignment; align >= min_align && align; align >>= 1) {
 		u64 at;
 
-		if (find_lowest(plan, plan->init_size, align, KERNEL_FLOOR,
-				GUEST_BOOT_IDENT_LIMIT, avoid, navoid, &at)) {
+		if (find_lowest(plan, plan->init_size, align, KERNEL_FLOOR, GUEST_BOOT_IDENT_LIMIT,
+				avoid, navoid, &at)) {
 			plan->kernel_load_pa = at;
 			plan->kernel_alignment = align;
 			return 0;
@@ -311,8 +282,8 @@ static int place_kernel(struct guest_boot_plan *plan,
 		    plan->init_size);
 }
 
-static int place_initrd(struct guest_boot_plan *plan,
-			const struct guest_boot_input *in, const void *bz)
+static int place_initrd(struct guest_boot_plan *plan, const struct guest_boot_input *in,
+			const void *bz)
 {
 	u64 max = bp_get32(bz, BP_INITRD_ADDR_MAX), limit = max + 1, at;
 	struct mem_range avoid[3] = {
@@ -332,9 +303,8 @@ static int place_initrd(struct guest_boot_plan *plan,
 		plan->initrd_pa = base;
 		return 0;
 	}
-	if (memrange_find_top(plan->e820, plan->nr_e820, MEMRANGE_AVAILABLE,
-			      len, PAGE_SIZE, limit, avoid, ARRAY_SIZE(avoid),
-			      &at))
+	if (memrange_find_top(plan->e820, plan->nr_e820, MEMRANGE_AVAILABLE, len, PAGE_SIZE, limit,
+			      avoid, ARRAY_SIZE(avoid), &at))
 		return fail(plan, -ENOMEM,
 			    "no free guest RAM below 0x%lx for the initrd "
 			    "(0x%lx bytes)",
@@ -346,18 +316,15 @@ static int place_initrd(struct guest_boot_plan *plan,
 }
 
 /* The low scratch area: aligned, below 1 MiB, guest RAM, not a module. */
-static int check_scratch(struct guest_boot_plan *plan,
-			 const struct guest_boot_input *in)
+static int check_scratch(struct guest_boot_plan *plan, const struct guest_boot_input *in)
 {
 	u64 s = in->low_scratch_pa;
 
 	if (!IS_ALIGNED(s, PAGE_SIZE) || s > SCRATCH_LIMIT ||
 	    SCRATCH_LIMIT - s < GUEST_BOOT_SCRATCH_SIZE ||
 	    !guest_ram(plan, s, GUEST_BOOT_SCRATCH_SIZE) ||
-	    ranges_overlap(s, GUEST_BOOT_SCRATCH_SIZE, in->kernel_pa,
-			   in->kernel_len) ||
-	    ranges_overlap(s, GUEST_BOOT_SCRATCH_SIZE, in->initrd_pa,
-			   in->initrd_len))
+	    ranges_overlap(s, GUEST_BOOT_SCRATCH_SIZE, in->kernel_pa, in->kernel_len) ||
+	    ranges_overlap(s, GUEST_BOOT_SCRATCH_SIZE, in->initrd_pa, in->initrd_len))
 		return fail(plan, -EINVAL,
 			    "boot scratch [0x%lx,+64K) is not free low guest "
 			    "RAM",
@@ -369,8 +336,7 @@ static int check_scratch(struct guest_boot_plan *plan,
 	return 0;
 }
 
-static int check_cmdline(struct guest_boot_plan *plan,
-			 const struct guest_boot_input *in)
+static int check_cmdline(struct guest_boot_plan *plan, const struct guest_boot_input *in)
 {
 	size_t len;
 
@@ -390,8 +356,8 @@ static int check_cmdline(struct guest_boot_plan *plan,
 	return 0;
 }
 
-int guest_boot_plan(const struct guest_boot_input *in, const void *bzimage,
-		    u64 bzimage_avail, struct guest_boot_plan *plan)
+int guest_boot_plan(const struct guest_boot_input *in, const void *bzimage, u64 bzimage_avail,
+		    struct guest_boot_plan *plan)
 {
 	int err;
 
@@ -422,8 +388,7 @@ int guest_boot_plan(const struct guest_boot_input *in, const void *bzimage,
 
 /* ---- Zero page, command line, GDT, page tables ---- */
 
-static void fill_zero_page(const struct guest_boot_plan *plan, const void *bz,
-			   u8 *zp)
+static void fill_zero_page(const struct guest_boot_plan *plan, const void *bz, u8 *zp)
 {
 	u8 loadflags;
 
@@ -472,28 +437,24 @@ static void fill_page_tables(u64 pml4_pa, u8 *pt)
 		bp_put64(pt + PAGE_SIZE, g * 8, pd_pa | PTE_P | PTE_RW);
 		for (unsigned int e = 0; e < 512; e++)
 			bp_put64(pd, e * 8,
-				 ((u64)g * GiB(1) + (u64)e * MiB(2)) | PTE_P |
-					 PTE_RW | PTE_PS);
+				 ((u64)g * GiB(1) + (u64)e * MiB(2)) | PTE_P | PTE_RW | PTE_PS);
 	}
 }
 
-int guest_boot_build(const struct guest_boot_plan *plan,
-		     const struct guest_boot_input *in, const void *bzimage,
-		     void *zero_page, char *cmdline_buf, size_t cmdline_buf_len,
-		     void *gdt_buf, size_t gdt_len, void *pt_buf, size_t pt_len)
+int guest_boot_build(const struct guest_boot_plan *plan, const struct guest_boot_input *in,
+		     const void *bzimage, void *zero_page, char *cmdline_buf,
+		     size_t cmdline_buf_len, void *gdt_buf, size_t gdt_len, void *pt_buf,
+		     size_t pt_len)
 {
 	const char *cmdline = in && in->cmdline ? in->cmdline : "";
 	size_t len = strlen(cmdline);
 
-	if (!plan || !bzimage || !zero_page || !cmdline_buf || !gdt_buf ||
-	    !pt_buf || gdt_len < GUEST_BOOT_GDT_SIZE ||
-	    pt_len < GUEST_BOOT_PT_SIZE || len >= cmdline_buf_len ||
-	    len > plan->cmdline_size)
+	if (!plan || !bzimage || !zero_page || !cmdline_buf || !gdt_buf || !pt_buf ||
+	    gdt_len < GUEST_BOOT_GDT_SIZE || pt_len < GUEST_BOOT_PT_SIZE ||
+	    len >= cmdline_buf_len || len > plan->cmdline_size)
 		return -EINVAL;
-	if (plan->setup_hdr_end < BP_INIT_SIZE + 4 ||
-	    plan->setup_hdr_end > BP_HDR_AREA_END ||
-	    plan->nr_e820 > BP_E820_MAX ||
-	    !IS_ALIGNED(plan->pml4_pa, PAGE_SIZE) ||
+	if (plan->setup_hdr_end < BP_INIT_SIZE + 4 || plan->setup_hdr_end > BP_HDR_AREA_END ||
+	    plan->nr_e820 > BP_E820_MAX || !IS_ALIGNED(plan->pml4_pa, PAGE_SIZE) ||
 	    plan->pml4_pa > GUEST_BOOT_IDENT_LIMIT - GUEST_BOOT_PT_SIZE)
 		return -EINVAL; /* not a successful plan */
 	/* Same image as planned? */
@@ -501,8 +462,7 @@ int guest_boot_build(const struct guest_boot_plan *plan,
 	    bp_get32(bzimage, BP_HEADER) != BP_HEADER_MAGIC ||
 	    bp_get16(bzimage, BP_VERSION) != plan->boot_version ||
 	    bp_get32(bzimage, BP_INIT_SIZE) != plan->init_size ||
-	    (u32)(BP_HEADER + bp_get8(bzimage, BP_JUMP_LEN)) !=
-		    plan->setup_hdr_end)
+	    (u32)(BP_HEADER + bp_get8(bzimage, BP_JUMP_LEN)) != plan->setup_hdr_end)
 		return -EINVAL;
 	fill_zero_page(plan, bzimage, zero_page);
 	memset(cmdline_buf, 0, cmdline_buf_len);
@@ -518,10 +478,10 @@ void guest_boot_move_images(const struct guest_boot_plan *plan,
 			    void *(*pa_to_va)(u64 pa, void *arg), void *arg)
 {
 	if (plan->initrd_move && plan->initrd_len)
-		memmove(pa_to_va(plan->initrd_pa, arg),
-			pa_to_va(plan->initrd_src_pa, arg), plan->initrd_len);
-	memmove(pa_to_va(plan->kernel_load_pa, arg),
-		pa_to_va(plan->kernel_src_pa, arg), plan->kernel_copy_len);
+		memmove(pa_to_va(plan->initrd_pa, arg), pa_to_va(plan->initrd_src_pa, arg),
+			plan->initrd_len);
+	memmove(pa_to_va(plan->kernel_load_pa, arg), pa_to_va(plan->kernel_src_pa, arg),
+		plan->kernel_copy_len);
 }
 
 /* ---- Report ---- */
@@ -529,12 +489,18 @@ void guest_boot_move_images(const struct guest_boot_plan *plan,
 static const char *e820_type_name(u32 type)
 {
 	switch (type) {
-	case MEMRANGE_AVAILABLE: return "available";
-	case MEMRANGE_RESERVED: return "reserved";
-	case MEMRANGE_ACPI: return "ACPI";
-	case MEMRANGE_NVS: return "NVS";
-	case MEMRANGE_BAD: return "bad";
-	default: return "other";
+	case MEMRANGE_AVAILABLE:
+		return "available";
+	case MEMRANGE_RESERVED:
+		return "reserved";
+	case MEMRANGE_ACPI:
+		return "ACPI";
+	case MEMRANGE_NVS:
+		return "NVS";
+	case MEMRANGE_BAD:
+		return "bad";
+	default:
+		return "other";
 	}
 }
 
@@ -544,12 +510,9 @@ void guest_boot_print(const struct guest_boot_plan *plan)
 	       "entry=0x%lx (%s, pref 0x%lx, align 0x%lx)\n",
 	       plan->boot_version >> 8, plan->boot_version & 0xff,
 	       (unsigned long)plan->kernel_load_pa, plan->init_size,
-	       (unsigned long)plan->entry64_pa,
-	       plan->relocatable ? "relocatable" : "fixed",
-	       (unsigned long)plan->pref_address,
-	       (unsigned long)plan->kernel_alignment);
-	printk("GUESTBOOT: copy [0x%lx,0x%lx) -> 0x%lx\n",
-	       (unsigned long)plan->kernel_src_pa,
+	       (unsigned long)plan->entry64_pa, plan->relocatable ? "relocatable" : "fixed",
+	       (unsigned long)plan->pref_address, (unsigned long)plan->kernel_alignment);
+	printk("GUESTBOOT: copy [0x%lx,0x%lx) -> 0x%lx\n", (unsigned long)plan->kernel_src_pa,
 	       (unsigned long)(plan->kernel_src_pa + plan->kernel_copy_len),
 	       (unsigned long)plan->kernel_load_pa);
 	if (!plan->initrd_len)
@@ -560,23 +523,19 @@ void guest_boot_print(const struct guest_boot_plan *plan)
 		       (unsigned long)(plan->initrd_pa + plan->initrd_len),
 		       (unsigned long)plan->initrd_src_pa);
 	else
-		printk("GUESTBOOT: initrd [0x%lx,0x%lx) in place\n",
-		       (unsigned long)plan->initrd_pa,
+		printk("GUESTBOOT: initrd [0x%lx,0x%lx) in place\n", (unsigned long)plan->initrd_pa,
 		       (unsigned long)(plan->initrd_pa + plan->initrd_len));
 	printk("GUESTBOOT: zero page 0x%lx cmdline 0x%lx gdt 0x%lx pml4 "
 	       "0x%lx rsdp 0x%lx\n",
-	       (unsigned long)plan->zero_page_pa,
-	       (unsigned long)plan->cmdline_pa, (unsigned long)plan->gdt_pa,
-	       (unsigned long)plan->pml4_pa, (unsigned long)plan->acpi_rsdp_pa);
+	       (unsigned long)plan->zero_page_pa, (unsigned long)plan->cmdline_pa,
+	       (unsigned long)plan->gdt_pa, (unsigned long)plan->pml4_pa,
+	       (unsigned long)plan->acpi_rsdp_pa);
 	for (unsigned int i = 0; i < plan->nr_e820; i++) {
 		const struct mem_range *r = &plan->e820[i];
 
 		/* Inclusive end: a range may end exactly at 2^64. */
-		printk("GUESTBOOT: e820 [0x%016lx-0x%016lx] %u %s\n",
-		       (unsigned long)r->base,
-		       (unsigned long)(r->base + r->len - 1), r->type,
-		       e820_type_name(r->type));
+		printk("GUESTBOOT: e820 [0x%016lx-0x%016lx] %u %s\n", (unsigned long)r->base,
+		       (unsigned long)(r->base + r->len - 1), r->type, e820_type_name(r->type));
 	}
-	printk("GUESTBOOT: cmdline \"%s\"\n",
-	       plan->cmdline ? plan->cmdline : "");
+	printk("GUESTBOOT: cmdline \"%s\"\n", plan->cmdline ? plan->cmdline : "");
 }

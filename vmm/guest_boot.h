@@ -19,8 +19,7 @@
 #define GUEST_BOOT_GDT_OFF 0x1000	/* boot GDT (one page reserved) */
 #define GUEST_BOOT_PML4_OFF 0x2000	/* PML4, PDPT, 4 PDs: 6 pages */
 #define GUEST_BOOT_CMDLINE_OFF 0x8000	/* command line, up to 32 KiB */
-#define GUEST_BOOT_CMDLINE_ROOM \
-	(GUEST_BOOT_SCRATCH_SIZE - GUEST_BOOT_CMDLINE_OFF)
+#define GUEST_BOOT_CMDLINE_ROOM (GUEST_BOOT_SCRATCH_SIZE - GUEST_BOOT_CMDLINE_OFF)
 
 /* Boot GDT: selectors required by the 64-bit boot protocol. */
 #define GUEST_BOOT_CS 0x10 /* __BOOT_CS: 64-bit code, execute/read */
@@ -68,9 +67,9 @@ struct guest_boot_input {
 };
 
 struct guest_boot_plan {
-	u64 kernel_load_pa; /* where the protected-mode kernel must be copied */
+	u64 kernel_load_pa;		    /* where the protected-mode kernel must be copied */
 	u64 kernel_src_pa, kernel_copy_len; /* what to copy there */
-	u64 entry64_pa; /* kernel_load_pa + 0x200: RIP at entry */
+	u64 entry64_pa;			    /* kernel_load_pa + 0x200: RIP at entry */
 	/* Inside low scratch; RSI = zero_page_pa, CR3 = pml4_pa. */
 	u64 zero_page_pa, cmdline_pa, gdt_pa, pml4_pa;
 	u64 initrd_pa, initrd_len; /* final initrd location (0/0: none) */
@@ -109,9 +108,8 @@ struct guest_boot_plan {
  * Returns 0, or -EINVAL / -ENOMEM / -E2BIG with plan->error set.
  * Reads only the setup header through bzimage.
  */
-int __must_check guest_boot_plan(const struct guest_boot_input *in,
-				 const void *bzimage, u64 bzimage_avail,
-				 struct guest_boot_plan *plan);
+int __must_check guest_boot_plan(const struct guest_boot_input *in, const void *bzimage,
+				 u64 bzimage_avail, struct guest_boot_plan *plan);
 
 /**
  * Fill, for a successful plan: the zero page (4 KiB buffer at
@@ -123,11 +121,9 @@ int __must_check guest_boot_plan(const struct guest_boot_input *in,
  * Returns 0 or -EINVAL (buffer too small, image changed).
  */
 int __must_check guest_boot_build(const struct guest_boot_plan *plan,
-				  const struct guest_boot_input *in,
-				  const void *bzimage, void *zero_page,
-				  char *cmdline_buf, size_t cmdline_buf_len,
-				  void *gdt_buf, size_t gdt_len, void *pt_buf,
-				  size_t pt_len);
+				  const struct guest_boot_input *in, const void *bzimage,
+				  void *zero_page, char *cmdline_buf, size_t cmdline_buf_len,
+				  void *gdt_buf, size_t gdt_len, void *pt_buf, size_t pt_len);
 
 /**
  * Move the images where the plan wants them: the initrd first (its

@@ -18,11 +18,10 @@ void guest_mem_init(const struct mem_range *map, unsigned int nr)
 {
 	nr_ram = 0;
 	for (unsigned int i = 0; i < nr && nr_ram < GUEST_MEM_MAX_RANGES; i++)
-		if (map[i].type == MEMRANGE_AVAILABLE ||
-		    map[i].type == MEMRANGE_ACPI || map[i].type == MEMRANGE_NVS)
-			ram[nr_ram++] = (struct mem_range){ map[i].base,
-							    map[i].len,
-							    MEMRANGE_AVAILABLE };
+		if (map[i].type == MEMRANGE_AVAILABLE || map[i].type == MEMRANGE_ACPI ||
+		    map[i].type == MEMRANGE_NVS)
+			ram[nr_ram++] =
+				(struct mem_range){ map[i].base, map[i].len, MEMRANGE_AVAILABLE };
 	memrange_normalise(ram, &nr_ram, GUEST_MEM_MAX_RANGES);
 }
 

@@ -116,12 +116,11 @@ static int svm_setup(struct vcpu *v, const struct vcpu_boot_state *b)
 
 	memset(vmcb, 0, PAGE_SIZE);
 	vmcb_write32(vmcb, VMCB_INTERCEPT_MISC1,
-		     SVM_I1_NMI | SVM_I1_CPUID | SVM_I1_INVD | SVM_I1_IOIO |
-			     SVM_I1_MSR | SVM_I1_SHUTDOWN | BIT(26) /* INVLPGA */);
+		     SVM_I1_NMI | SVM_I1_CPUID | SVM_I1_INVD | SVM_I1_IOIO | SVM_I1_MSR |
+			     SVM_I1_SHUTDOWN | BIT(26) /* INVLPGA */);
 	vmcb_write32(vmcb, VMCB_INTERCEPT_MISC2,
-		     SVM_I2_VMRUN | SVM_I2_VMMCALL | SVM_I2_VMLOAD |
-			     SVM_I2_VMSAVE | SVM_I2_STGI | SVM_I2_CLGI |
-			     SVM_I2_SKINIT);
+		     SVM_I2_VMRUN | SVM_I2_VMMCALL | SVM_I2_VMLOAD | SVM_I2_VMSAVE | SVM_I2_STGI |
+			     SVM_I2_CLGI | SVM_I2_SKINIT);
 	vmcb_write64(vmcb, VMCB_IOPM_BASE, pa_of(s->iopm));
 	vmcb_write64(vmcb, VMCB_MSRPM_BASE, pa_of(s->msrpm));
 	vmcb_write32(vmcb, VMCB_ASID, SVM_ASID);
@@ -166,20 +165,34 @@ static u64 svm_read(struct vcpu *v, enum vcpu_state st)
 	u16 cs_attr = vmcb_read16(vmcb, VMCB_CS + VMCB_SEG_ATTR);
 
 	switch (st) {
-	case VCPU_RIP: return vmcb_read64(vmcb, VMCB_RIP);
-	case VCPU_RSP: return vmcb_read64(vmcb, VMCB_RSP);
-	case VCPU_RFLAGS: return vmcb_read64(vmcb, VMCB_RFLAGS);
-	case VCPU_CR0: return vmcb_read64(vmcb, VMCB_CR0);
-	case VCPU_CR2: return vmcb_read64(vmcb, VMCB_CR2);
-	case VCPU_CR3: return vmcb_read64(vmcb, VMCB_CR3);
-	case VCPU_CR4: return vmcb_read64(vmcb, VMCB_CR4);
-	case VCPU_EFER: return vmcb_read64(vmcb, VMCB_EFER) & ~(u64)MSR_EFER_SVME;
-	case VCPU_CS_BASE: return vmcb_read64(vmcb, VMCB_CS + VMCB_SEG_BASE);
-	case VCPU_CS_LONG: return (cs_attr >> 9) & 1;
-	case VCPU_CS_DB: return (cs_attr >> 10) & 1;
-	case VCPU_CPL: return vmcb_read8(vmcb, VMCB_CPL);
-	case VCPU_PAT: return vmcb_read64(vmcb, VMCB_G_PAT);
-	default: return 0;
+	case VCPU_RIP:
+		return vmcb_read64(vmcb, VMCB_RIP);
+	case VCPU_RSP:
+		return vmcb_read64(vmcb, VMCB_RSP);
+	case VCPU_RFLAGS:
+		return vmcb_read64(vmcb, VMCB_RFLAGS);
+	case VCPU_CR0:
+		return vmcb_read64(vmcb, VMCB_CR0);
+	case VCPU_CR2:
+		return vmcb_read64(vmcb, VMCB_CR2);
+	case VCPU_CR3:
+		return vmcb_read64(vmcb, VMCB_CR3);
+	case VCPU_CR4:
+		return vmcb_read64(vmcb, VMCB_CR4);
+	case VCPU_EFER:
+		return vmcb_read64(vmcb, VMCB_EFER) & ~(u64)MSR_EFER_SVME;
+	case VCPU_CS_BASE:
+		return vmcb_read64(vmcb, VMCB_CS + VMCB_SEG_BASE);
+	case VCPU_CS_LONG:
+		return (cs_attr >> 9) & 1;
+	case VCPU_CS_DB:
+		return (cs_attr >> 10) & 1;
+	case VCPU_CPL:
+		return vmcb_read8(vmcb, VMCB_CPL);
+	case VCPU_PAT:
+		return vmcb_read64(vmcb, VMCB_G_PAT);
+	default:
+		return 0;
 	}
 }
 
@@ -189,18 +202,28 @@ static void svm_write(struct vcpu *v, enum vcpu_state st, u64 val)
 	u64 old;
 
 	switch (st) {
-	case VCPU_RIP: vmcb_write64(vmcb, VMCB_RIP, val); break;
-	case VCPU_RSP: vmcb_write64(vmcb, VMCB_RSP, val); break;
-	case VCPU_RFLAGS: vmcb_write64(vmcb, VMCB_RFLAGS, val); break;
-	case VCPU_CR3: vmcb_write64(vmcb, VMCB_CR3, val); break;
+	case VCPU_RIP:
+		vmcb_write64(vmcb, VMCB_RIP, val);
+		break;
+	case VCPU_RSP:
+		vmcb_write64(vmcb, VMCB_RSP, val);
+		break;
+	case VCPU_RFLAGS:
+		vmcb_write64(vmcb, VMCB_RFLAGS, val);
+		break;
+	case VCPU_CR3:
+		vmcb_write64(vmcb, VMCB_CR3, val);
+		break;
 	case VCPU_EFER: /* LMA is the CPU's; SVME must stay set in the VMCB */
 		old = vmcb_read64(vmcb, VMCB_EFER);
 		vmcb_write64(vmcb, VMCB_EFER,
-			     (val & ~(u64)MSR_EFER_LMA) | (old & MSR_EFER_LMA) |
-				     MSR_EFER_SVME);
+			     (val & ~(u64)MSR_EFER_LMA) | (old & MSR_EFER_LMA) | MSR_EFER_SVME);
 		break;
-	case VCPU_PAT: vmcb_write64(vmcb, VMCB_G_PAT, val); break;
-	default: panic("svm_write of state %u", st);
+	case VCPU_PAT:
+		vmcb_write64(vmcb, VMCB_G_PAT, val);
+		break;
+	default:
+		panic("svm_write of state %u", st);
 	}
 }
 
@@ -211,8 +234,7 @@ static void svm_set_cr(struct vcpu *v, unsigned int cr, u64 val)
 	vmcb_write64(vmcb, cr == 0 ? VMCB_CR0 : VMCB_CR4, val);
 }
 
-static void svm_inject(struct vcpu *v, enum vcpu_event type, u8 vector,
-		       bool has_error, u32 error)
+static void svm_inject(struct vcpu *v, enum vcpu_event type, u8 vector, bool has_error, u32 error)
 {
 	struct svm_vcpu *s = v->backend;
 	u64 ev = SVM_EVTINJ_VALID | vector |
@@ -232,20 +254,32 @@ static void svm_flush_npt(struct vcpu *v)
 static const char *svm_raw_exit_name(u32 raw)
 {
 	switch (raw) {
-	case SVM_EXIT_INTR: return "INTR";
-	case SVM_EXIT_NMI: return "NMI";
-	case SVM_EXIT_INIT: return "INIT";
-	case SVM_EXIT_CPUID: return "CPUID";
-	case SVM_EXIT_INVD: return "INVD";
-	case SVM_EXIT_HLT: return "HLT";
-	case SVM_EXIT_IOIO: return "IOIO";
-	case SVM_EXIT_MSR: return "MSR";
-	case SVM_EXIT_SHUTDOWN: return "SHUTDOWN";
-	case SVM_EXIT_VMRUN: return "VMRUN";
-	case SVM_EXIT_VMMCALL: return "VMMCALL";
-	case SVM_EXIT_NPF: return "NPF";
-	default: return raw >= SVM_EXIT_EXCP_BASE && raw < SVM_EXIT_INTR ?
-				"EXCEPTION" : "?";
+	case SVM_EXIT_INTR:
+		return "INTR";
+	case SVM_EXIT_NMI:
+		return "NMI";
+	case SVM_EXIT_INIT:
+		return "INIT";
+	case SVM_EXIT_CPUID:
+		return "CPUID";
+	case SVM_EXIT_INVD:
+		return "INVD";
+	case SVM_EXIT_HLT:
+		return "HLT";
+	case SVM_EXIT_IOIO:
+		return "IOIO";
+	case SVM_EXIT_MSR:
+		return "MSR";
+	case SVM_EXIT_SHUTDOWN:
+		return "SHUTDOWN";
+	case SVM_EXIT_VMRUN:
+		return "VMRUN";
+	case SVM_EXIT_VMMCALL:
+		return "VMMCALL";
+	case SVM_EXIT_NPF:
+		return "NPF";
+	default:
+		return raw >= SVM_EXIT_EXCP_BASE && raw < SVM_EXIT_INTR ? "EXCEPTION" : "?";
 	}
 }
 
@@ -259,33 +293,50 @@ static void svm_dump(struct vcpu *v)
 	       (unsigned long long)vmcb_read64(vmcb, VMCB_EXITINFO2),
 	       (unsigned long long)vmcb_read64(vmcb, VMCB_EXITINTINFO),
 	       (unsigned long long)vmcb_read64(vmcb, VMCB_EVENTINJ));
-	printk("  svm: cs=%04x attr=%#x cpl=%u ncr3=%#llx\n",
-	       vmcb_read16(vmcb, VMCB_CS), vmcb_read16(vmcb, VMCB_CS + VMCB_SEG_ATTR),
-	       vmcb_read8(vmcb, VMCB_CPL),
+	printk("  svm: cs=%04x attr=%#x cpl=%u ncr3=%#llx\n", vmcb_read16(vmcb, VMCB_CS),
+	       vmcb_read16(vmcb, VMCB_CS + VMCB_SEG_ATTR), vmcb_read8(vmcb, VMCB_CPL),
 	       (unsigned long long)vmcb_read64(vmcb, VMCB_NCR3));
 }
 
 static enum vcpu_exit_reason svm_generic(u64 code)
 {
 	switch (code) {
-	case SVM_EXIT_INTR: return VCPU_EXIT_INTR;
-	case SVM_EXIT_NMI: return VCPU_EXIT_NMI;
-	case SVM_EXIT_INIT: return VCPU_EXIT_INIT;
-	case SVM_EXIT_CPUID: return VCPU_EXIT_CPUID;
-	case SVM_EXIT_INVD: return VCPU_EXIT_INVD;
-	case SVM_EXIT_HLT: return VCPU_EXIT_HLT;
-	case SVM_EXIT_IOIO: return VCPU_EXIT_IO;
-	case SVM_EXIT_SHUTDOWN: return VCPU_EXIT_TRIPLE_FAULT;
-	case SVM_EXIT_VMMCALL: return VCPU_EXIT_HYPERCALL;
-	case SVM_EXIT_VMRUN: case SVM_EXIT_VMLOAD: case SVM_EXIT_VMSAVE:
-	case SVM_EXIT_STGI: case SVM_EXIT_CLGI: case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INTR:
+		return VCPU_EXIT_INTR;
+	case SVM_EXIT_NMI:
+		return VCPU_EXIT_NMI;
+	case SVM_EXIT_INIT:
+		return VCPU_EXIT_INIT;
+	case SVM_EXIT_CPUID:
+		return VCPU_EXIT_CPUID;
+	case SVM_EXIT_INVD:
+		return VCPU_EXIT_INVD;
+	case SVM_EXIT_HLT:
+		return VCPU_EXIT_HLT;
+	case SVM_EXIT_IOIO:
+		return VCPU_EXIT_IO;
+	case SVM_EXIT_SHUTDOWN:
+		return VCPU_EXIT_TRIPLE_FAULT;
+	case SVM_EXIT_VMMCALL:
+		return VCPU_EXIT_HYPERCALL;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
 	case 0x07a: /* INVLPGA */
 		return VCPU_EXIT_VIRT_INSN;
-	case SVM_EXIT_WBINVD: return VCPU_EXIT_WBINVD;
-	case SVM_EXIT_XSETBV: return VCPU_EXIT_XSETBV;
-	case SVM_EXIT_NPF: return VCPU_EXIT_NPF;
-	case SVM_EXIT_INVALID: return VCPU_EXIT_ENTRY_FAIL;
-	default: return VCPU_EXIT_UNKNOWN;
+	case SVM_EXIT_WBINVD:
+		return VCPU_EXIT_WBINVD;
+	case SVM_EXIT_XSETBV:
+		return VCPU_EXIT_XSETBV;
+	case SVM_EXIT_NPF:
+		return VCPU_EXIT_NPF;
+	case SVM_EXIT_INVALID:
+		return VCPU_EXIT_ENTRY_FAIL;
+	default:
+		return VCPU_EXIT_UNKNOWN;
 	}
 }
 
@@ -325,8 +376,7 @@ static void svm_decode_exit(struct vcpu *v, struct svm_vcpu *s)
 		e->insn_len = 0; /* the faulting instruction is decoded */
 		if (s->caps.decode_assists) {
 			e->nr_insn_bytes = MIN(vmcb_read8(vmcb, VMCB_INSN_LEN), 15);
-			memcpy(e->insn_bytes, vmcb + VMCB_INSN_BYTES,
-			       e->nr_insn_bytes);
+			memcpy(e->insn_bytes, vmcb + VMCB_INSN_BYTES, e->nr_insn_bytes);
 		}
 		break;
 	default:
@@ -355,8 +405,7 @@ void svm_exit_handler(struct vcpu *v)
 		vmcb_write64(vmcb, VMCB_EVENTINJ, intinfo);
 	if (s->flush_pending) {
 		vmcb_write8(vmcb, VMCB_TLB_CONTROL,
-			    s->caps.flush_by_asid ? SVM_TLB_FLUSH_ASID :
-						    SVM_TLB_FLUSH_ALL);
+			    s->caps.flush_by_asid ? SVM_TLB_FLUSH_ASID : SVM_TLB_FLUSH_ALL);
 		s->flush_pending = false;
 	}
 	vmcb_write32(vmcb, VMCB_CLEAN, 0);

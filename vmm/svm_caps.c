@@ -12,8 +12,8 @@
 #include "lib/log.h"
 #include "boot/msr.h"
 
-void svm_caps_decode(u32 ecx_80000001, struct cpuid_regs leaf_8000000a,
-		     u64 vm_cr, struct svm_caps *out)
+void svm_caps_decode(u32 ecx_80000001, struct cpuid_regs leaf_8000000a, u64 vm_cr,
+		     struct svm_caps *out)
 {
 	u32 f = leaf_8000000a.edx;
 
@@ -65,8 +65,7 @@ int svm_caps_read(struct svm_caps *out)
 	if (max_ext >= SVM_CPUID_LEAF)
 		leaf = cpuid(SVM_CPUID_LEAF);
 	else
-		pr_warn("CPUID leaf 0x%x missing (max 0x%x)\n", SVM_CPUID_LEAF,
-			max_ext);
+		pr_warn("CPUID leaf 0x%x missing (max 0x%x)\n", SVM_CPUID_LEAF, max_ext);
 	if (!rdmsr_safe(MSR_AMD_VM_CR, &vm_cr)) {
 		pr_warn("VM_CR not readable; assuming SVM enabled\n");
 		vm_cr = 0;
@@ -78,9 +77,8 @@ int svm_caps_read(struct svm_caps *out)
 void svm_caps_print(const struct svm_caps *c)
 {
 	printk("SVM: rev=%u asids=%u npt=%d nrips=%d decode_assists=%d vmcb_clean=%d flush_by_asid=%d pause_filter=%d avic=%d vgif=%d lbrv=%d svm_lock=%d disabled=%d svml=%d vmsave_virt=%d tsc_rate=%d pause_threshold=%d vnmi=%d vmcb_addr_chk=%d edx=0x%08x vm_cr=0x%lx usable=%d\n",
-	       c->revision, c->nr_asids, c->npt, c->nrips, c->decode_assists,
-	       c->vmcb_clean, c->flush_by_asid, c->pause_filter, c->avic,
-	       c->vgif, c->lbrv, c->vm_cr_lock, c->disabled, c->svml,
-	       c->vmsave_virt, c->tsc_rate_msr, c->pause_filter_threshold,
+	       c->revision, c->nr_asids, c->npt, c->nrips, c->decode_assists, c->vmcb_clean,
+	       c->flush_by_asid, c->pause_filter, c->avic, c->vgif, c->lbrv, c->vm_cr_lock,
+	       c->disabled, c->svml, c->vmsave_virt, c->tsc_rate_msr, c->pause_filter_threshold,
 	       c->vnmi, c->vmcb_addr_chk, c->features, c->vm_cr, c->usable);
 }

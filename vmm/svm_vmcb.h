@@ -6,55 +6,56 @@
  */
 #ifndef VMM_SVM_VMCB_H
 #define VMM_SVM_VMCB_H
+/* clang-format off: register tables keep their field indentation */
 
 #include "lib/bitops.h"
 
 /* Control area */
-#define VMCB_INTERCEPT_CR 0x000      /* u32: reads 15:0, writes 31:16 */
+#define VMCB_INTERCEPT_CR 0x000 /* u32: reads 15:0, writes 31:16 */
 #define VMCB_INTERCEPT_DR 0x004
 #define VMCB_INTERCEPT_EXC 0x008
-#define VMCB_INTERCEPT_MISC1 0x00c   /* u32 */
-#define  SVM_I1_INTR BIT(0)
-#define  SVM_I1_NMI BIT(1)
-#define  SVM_I1_SMI BIT(2)
-#define  SVM_I1_INIT BIT(3)
-#define  SVM_I1_CPUID BIT(18)
-#define  SVM_I1_INVD BIT(22)
-#define  SVM_I1_HLT BIT(24)
-#define  SVM_I1_IOIO BIT(27)
-#define  SVM_I1_MSR BIT(28)
-#define  SVM_I1_SHUTDOWN BIT(31)
-#define VMCB_INTERCEPT_MISC2 0x010   /* u32 */
-#define  SVM_I2_VMRUN BIT(0)
-#define  SVM_I2_VMMCALL BIT(1)
-#define  SVM_I2_VMLOAD BIT(2)
-#define  SVM_I2_VMSAVE BIT(3)
-#define  SVM_I2_STGI BIT(4)
-#define  SVM_I2_CLGI BIT(5)
-#define  SVM_I2_SKINIT BIT(6)
-#define  SVM_I2_XSETBV BIT(13)
-#define VMCB_IOPM_BASE 0x040         /* u64 */
-#define VMCB_MSRPM_BASE 0x048        /* u64 */
+#define VMCB_INTERCEPT_MISC1 0x00c /* u32 */
+#define SVM_I1_INTR BIT(0)
+#define SVM_I1_NMI BIT(1)
+#define SVM_I1_SMI BIT(2)
+#define SVM_I1_INIT BIT(3)
+#define SVM_I1_CPUID BIT(18)
+#define SVM_I1_INVD BIT(22)
+#define SVM_I1_HLT BIT(24)
+#define SVM_I1_IOIO BIT(27)
+#define SVM_I1_MSR BIT(28)
+#define SVM_I1_SHUTDOWN BIT(31)
+#define VMCB_INTERCEPT_MISC2 0x010 /* u32 */
+#define SVM_I2_VMRUN BIT(0)
+#define SVM_I2_VMMCALL BIT(1)
+#define SVM_I2_VMLOAD BIT(2)
+#define SVM_I2_VMSAVE BIT(3)
+#define SVM_I2_STGI BIT(4)
+#define SVM_I2_CLGI BIT(5)
+#define SVM_I2_SKINIT BIT(6)
+#define SVM_I2_XSETBV BIT(13)
+#define VMCB_IOPM_BASE 0x040  /* u64 */
+#define VMCB_MSRPM_BASE 0x048 /* u64 */
 #define VMCB_TSC_OFFSET 0x050
-#define VMCB_ASID 0x058              /* u32 */
-#define VMCB_TLB_CONTROL 0x05c       /* u8: 1 = flush all */
-#define VMCB_VINTR 0x060             /* u64: V_TPR, V_IRQ, V_INTR_MASKING */
+#define VMCB_ASID 0x058	       /* u32 */
+#define VMCB_TLB_CONTROL 0x05c /* u8: 1 = flush all */
+#define VMCB_VINTR 0x060       /* u64: V_TPR, V_IRQ, V_INTR_MASKING */
 #define VMCB_INT_SHADOW 0x068
-#define VMCB_EXITCODE 0x070          /* u64 */
+#define VMCB_EXITCODE 0x070 /* u64 */
 #define VMCB_EXITINFO1 0x078
 #define VMCB_EXITINFO2 0x080
 #define VMCB_EXITINTINFO 0x088
-#define VMCB_NP_ENABLE 0x090         /* u64, bit 0 */
-#define VMCB_EVENTINJ 0x0a8          /* u64 */
-#define  SVM_EVTINJ_VALID BIT(31)
-#define  SVM_EVTINJ_ERR_VALID BIT(11)
-#define  SVM_EVTINJ_TYPE_NMI (2u << 8)
-#define  SVM_EVTINJ_TYPE_EXC (3u << 8)
-#define VMCB_NCR3 0x0b0              /* u64: nested page table root */
-#define VMCB_CLEAN 0x0c0             /* u32 */
-#define VMCB_NRIP 0x0c8              /* u64, with NRIPS */
-#define VMCB_INSN_LEN 0x0d0          /* u8, with decode assists */
-#define VMCB_INSN_BYTES 0x0d1        /* 15 bytes fetched at #NPF */
+#define VMCB_NP_ENABLE 0x090 /* u64, bit 0 */
+#define VMCB_EVENTINJ 0x0a8  /* u64 */
+#define SVM_EVTINJ_VALID BIT(31)
+#define SVM_EVTINJ_ERR_VALID BIT(11)
+#define SVM_EVTINJ_TYPE_NMI (2u << 8)
+#define SVM_EVTINJ_TYPE_EXC (3u << 8)
+#define VMCB_NCR3 0x0b0	      /* u64: nested page table root */
+#define VMCB_CLEAN 0x0c0      /* u32 */
+#define VMCB_NRIP 0x0c8	      /* u64, with NRIPS */
+#define VMCB_INSN_LEN 0x0d0   /* u8, with decode assists */
+#define VMCB_INSN_BYTES 0x0d1 /* 15 bytes fetched at #NPF */
 
 /* State-save area: segments are {u16 sel, u16 attrib, u32 limit, u64 base} */
 #define VMCB_ES 0x400
@@ -67,11 +68,11 @@
 #define VMCB_LDTR 0x470
 #define VMCB_IDTR 0x480
 #define VMCB_TR 0x490
-#define  VMCB_SEG_SEL 0
-#define  VMCB_SEG_ATTR 2
-#define  VMCB_SEG_LIMIT 4
-#define  VMCB_SEG_BASE 8
-#define VMCB_CPL 0x4cb               /* u8 */
+#define VMCB_SEG_SEL 0
+#define VMCB_SEG_ATTR 2
+#define VMCB_SEG_LIMIT 4
+#define VMCB_SEG_BASE 8
+#define VMCB_CPL 0x4cb /* u8 */
 #define VMCB_EFER 0x4d0
 #define VMCB_CR4 0x548
 #define VMCB_CR3 0x550
@@ -152,4 +153,5 @@ static inline void vmcb_write8(void *vmcb, unsigned int off, u8 v)
 	*((volatile u8 *)vmcb + off) = v;
 }
 
+/* clang-format on */
 #endif /* VMM_SVM_VMCB_H */

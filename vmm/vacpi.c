@@ -72,8 +72,7 @@ enum vacpi_fate {
 	VACPI_MADT, /* the first valid MADT: rewritten */
 };
 
-static enum vacpi_fate table_fate(const struct vacpi_input *in,
-				  const struct acpi_table *t)
+static enum vacpi_fate table_fate(const struct vacpi_input *in, const struct acpi_table *t)
 {
 	if (!t->valid || t->source != ACPI_SRC_ROOT)
 		return VACPI_DROP;
@@ -82,12 +81,10 @@ static enum vacpi_fate table_fate(const struct vacpi_input *in,
 	if (sig_is(t, ACPI_SIG_MCFG))
 		return in->keep_mcfg ? VACPI_COPY : VACPI_HIDE;
 	if (sig_is(t, ACPI_SIG_MADT))
-		return t == acpi_find_table(in->fw, ACPI_SIG_MADT, 0)
-			       ? VACPI_MADT
-			       : VACPI_HIDE;
+		return t == acpi_find_table(in->fw, ACPI_SIG_MADT, 0) ? VACPI_MADT : VACPI_HIDE;
 	/* Not root entries (the DSDT and FACS come through the FADT). */
-	if (sig_is(t, ACPI_SIG_RSDT) || sig_is(t, ACPI_SIG_XSDT) ||
-	    sig_is(t, ACPI_SIG_DSDT) || sig_is(t, ACPI_SIG_FACS))
+	if (sig_is(t, ACPI_SIG_RSDT) || sig_is(t, ACPI_SIG_XSDT) || sig_is(t, ACPI_SIG_DSDT) ||
+	    sig_is(t, ACPI_SIG_FACS))
 		return VACPI_DROP;
 	return VACPI_COPY;
 }
@@ -114,23 +111,19 @@ static bool madt_entry(const u8 *m, u32 len, u32 off, u32 *elen)
 	return *elen >= 2 && *elen <= len - off;
 }
 
-static bool madt_find_cpu(const u8 *m, u32 len, u32 apic_id,
-			  struct vacpi_cpu *cpu)
+static bool madt_find_cpu(const u8 *m, u32 len, u32 apic_id, struct vacpi_cpu *cpu)
 {
-	for (u32 off = VACPI_MADT_ENTRIES, elen; madt_entry(m, len, off, &elen);
-	     off += elen) {
+	for (u32 off = VACPI_MADT_ENTRIES, elen; madt_entry(m, len, off, &elen); off += elen) {
 		const u8 *e = m + off;
 
 		/* xAPIC ids are 8 bits; 0xff is not a CPU. */
-		if (e[0] == ACPI_MADT_LAPIC &&
-		    elen >= sizeof(struct acpi_madt_lapic) && apic_id < 0xff &&
-		    e[3] == apic_id) {
+		if (e[0] == ACPI_MADT_LAPIC && elen >= sizeof(struct acpi_madt_lapic) &&
+		    apic_id < 0xff && e[3] == apic_id) {
 			cpu->off = off;
 			cpu->uid = e[2];
 			return true;
 		}
-		if (e[0] == ACPI_MADT_X2APIC &&
-		    elen >= sizeof(struct acpi_madt_x2apic) &&
+		if (e[0] == ACPI_MADT_X2APIC && elen >= sizeof(struct acpi_madt_x2apic) &&
 		    get32(e + 4) == apic_id) {
 			cpu->off = off;
 			cpu->uid = get32(e + 12);
@@ -141,14 +134,16 @@ static bool madt_find_cpu(const u8 *m, u32 len, u32 apic_id,
 }
 
 /* Does the guest's MADT keep the entry at off (elen bytes)? */
-static bool madt_keep(const u8 *e, u32 elen, u32 off,
-		      const struct vacpi_cpu *cpu)
+static bool madt_keep(const u8 *e, u32 elen, u32 off, const struct vacpi_cpu *cpu)
 {
 	switch (e[0]) {
 	case ACPI_MADT_LAPIC:
-	case ACPI_MADT_X2APIC: return off == cpu->off;
-	case ACPI_MADT_IOAPIC: return elen >= sizeof(struct acpi_madt_ioapic);
-	case ACPI_MADT_ISO: return elen >= sizeof(struct acpi_madt_iso);
+	case ACPI_MADT_X2APIC:
+		return off == cpu->off;
+	case ACPI_MADT_IOAPIC:
+		return elen >= sizeof(struct acpi_madt_ioapic);
+	case ACPI_MADT_ISO:
+		return elen >= sizeof(struct acpi_madt_iso);
 	case ACPI_MADT_NMI_SOURCE:
 		return elen >= sizeof(struct acpi_madt_nmi_source);
 	case ACPI_MADT_LAPIC_OVERRIDE:
@@ -158,9 +153,9 @@ static bool madt_keep(const u8 *e, u32 elen, u32 off,
 		       (e[2] == 0xff || e[2] == cpu->uid);
 	case ACPI_MADT_X2APIC_NMI: /* UID 0xffffffff: all processors */
 		return elen >= sizeof(struct acpi_madt_x2apic_nmi) &&
-		       (get32(e + 4) == 0xffffffffu ||
-			get32(e + 4) == cpu->uid);
-	default: return false;
+		       (get32(e + 4) == 0xffffffffu || get32(e + 4) == cpu->uid);
+	default:
+		return false;
 	}
 }
 
@@ -176,15 +171,13 @@ static void madt_enable_cpu(u8 *e)
 }
 
 /* The guest's MADT: its length; written to dst (if not NULL) as well. */
-static size_t madt_rewrite(const u8 *src, u32 len, const struct vacpi_cpu *cpu,
-			   u8 *dst)
+static size_t madt_rewrite(const u8 *src, u32 len, const struct vacpi_cpu *cpu, u8 *dst)
 {
 	size_t n = sizeof(struct acpi_madt_raw);
 
 	if (dst)
 		memcpy(dst, src, n);
-	for (u32 off = VACPI_MADT_ENTRIES, elen;
-	     madt_entry(src, len, off, &elen); off += elen) {
+	for (u32 off = VACPI_MADT_ENTRIES, elen; madt_entry(src, len, off, &elen); off += elen) {
 		if (!madt_keep(src + off, elen, off, cpu))
 			continue;
 		if (dst) {
@@ -206,8 +199,7 @@ static unsigned int madt_count_cpus(const u8 *m, u32 len)
 {
 	unsigned int n = 0;
 
-	for (u32 off = VACPI_MADT_ENTRIES, elen; madt_entry(m, len, off, &elen);
-	     off += elen)
+	for (u32 off = VACPI_MADT_ENTRIES, elen; madt_entry(m, len, off, &elen); off += elen)
 		if (m[off] == ACPI_MADT_LAPIC || m[off] == ACPI_MADT_X2APIC)
 			n++;
 	return n;
@@ -235,8 +227,7 @@ struct vacpi_out {
 /* Reserve len bytes at the next aligned guest address (zeroed); offset. */
 static size_t out_place(struct vacpi_out *o, size_t len)
 {
-	size_t off = (size_t)(ALIGN_UP(o->base_gpa + o->pos, VACPI_ALIGN) -
-			      o->base_gpa);
+	size_t off = (size_t)(ALIGN_UP(o->base_gpa + o->pos, VACPI_ALIGN) - o->base_gpa);
 
 	if (o->overflow || off > o->cap || len > o->cap - off) {
 		o->overflow = true;
@@ -285,9 +276,8 @@ static size_t place_madt(struct vacpi_out *o, const struct vacpi_plan *pl)
 }
 
 /* Header of our XSDT/RSDT; entries are already in place. */
-static void put_root(struct vacpi_out *o, size_t off, size_t len,
-		     const char *sig, const struct vacpi_input *in,
-		     const struct vacpi_plan *pl)
+static void put_root(struct vacpi_out *o, size_t off, size_t len, const char *sig,
+		     const struct vacpi_input *in, const struct vacpi_plan *pl)
 {
 	u8 *p = out_at(o, off, len);
 
@@ -297,15 +287,14 @@ static void put_root(struct vacpi_out *o, size_t off, size_t len,
 	put32(p + 4, (u32)len);
 	p[8] = 1; /* revision */
 	if (pl->root)
-		memcpy(p + VACPI_OEM_OFF, pl->root + VACPI_OEM_OFF,
-		       VACPI_OEM_LEN);
+		memcpy(p + VACPI_OEM_OFF, pl->root + VACPI_OEM_OFF, VACPI_OEM_LEN);
 	else
 		memcpy(p + VACPI_OEM_OFF, in->fw->rsdp_raw + 9, 6);
 	set_checksum(p, len, VACPI_CSUM_OFF);
 }
 
-static void put_rsdp(struct vacpi_out *o, size_t off, gpa_t xsdt_gpa,
-		     gpa_t rsdt_gpa, const struct vacpi_input *in)
+static void put_rsdp(struct vacpi_out *o, size_t off, gpa_t xsdt_gpa, gpa_t rsdt_gpa,
+		     const struct vacpi_input *in)
 {
 	u8 *p = out_at(o, off, ACPI_RSDP_V2_LEN);
 
@@ -322,8 +311,8 @@ static void put_rsdp(struct vacpi_out *o, size_t off, gpa_t xsdt_gpa,
 }
 
 /* One pass over the whole layout; returns the RSDP's offset. */
-static size_t layout(const struct vacpi_input *in, const struct vacpi_plan *pl,
-		     struct vacpi_out *o, bool with_rsdt)
+static size_t layout(const struct vacpi_input *in, const struct vacpi_plan *pl, struct vacpi_out *o,
+		     bool with_rsdt)
 {
 	size_t xsdt_len = VACPI_HDR_LEN + 8 * (size_t)pl->nr_entries;
 	size_t rsdt_len = VACPI_HDR_LEN + 4 * (size_t)pl->nr_entries;
@@ -344,11 +333,13 @@ static size_t layout(const struct vacpi_input *in, const struct vacpi_plan *pl,
 
 			switch (table_fate(in, t)) {
 			case VACPI_COPY:
-				off = place_copy(o, acpi_map_table(in->mem, t),
-						 t->len);
+				off = place_copy(o, acpi_map_table(in->mem, t), t->len);
 				break;
-			case VACPI_MADT: off = place_madt(o, pl); break;
-			default: continue;
+			case VACPI_MADT:
+				off = place_madt(o, pl);
+				break;
+			default:
+				continue;
 			}
 		}
 		if (i >= pl->nr_entries) {
@@ -357,16 +348,14 @@ static size_t layout(const struct vacpi_input *in, const struct vacpi_plan *pl,
 		}
 		if ((e = out_at(o, xsdt + VACPI_HDR_LEN + 8 * i, 8)))
 			put64(e, o->base_gpa + off);
-		if (with_rsdt &&
-		    (e = out_at(o, rsdt + VACPI_HDR_LEN + 4 * i, 4)))
+		if (with_rsdt && (e = out_at(o, rsdt + VACPI_HDR_LEN + 4 * i, 4)))
 			put32(e, (u32)(o->base_gpa + off));
 		i++;
 	}
 	put_root(o, xsdt, xsdt_len, ACPI_SIG_XSDT, in, pl);
 	if (with_rsdt)
 		put_root(o, rsdt, rsdt_len, ACPI_SIG_RSDT, in, pl);
-	put_rsdp(o, rsdp, o->base_gpa + xsdt,
-		 with_rsdt ? o->base_gpa + rsdt : 0, in);
+	put_rsdp(o, rsdp, o->base_gpa + xsdt, with_rsdt ? o->base_gpa + rsdt : 0, in);
 	return rsdp;
 }
 
@@ -374,14 +363,12 @@ static size_t layout(const struct vacpi_input *in, const struct vacpi_plan *pl,
 
 static int check_extras(const struct vacpi_input *in)
 {
-	if (in->nr_extra > VACPI_MAX_EXTRA ||
-	    (in->nr_extra && !in->extra_tables))
+	if (in->nr_extra > VACPI_MAX_EXTRA || (in->nr_extra && !in->extra_tables))
 		return -EINVAL;
 	for (unsigned int i = 0; i < in->nr_extra; i++) {
 		const u8 *t = in->extra_tables[i];
 
-		if (!t || extra_len(t) < VACPI_HDR_LEN ||
-		    extra_len(t) > ACPI_TABLE_MAX_LEN) {
+		if (!t || extra_len(t) < VACPI_HDR_LEN || extra_len(t) > ACPI_TABLE_MAX_LEN) {
 			pr_err("added table %u: missing or bad length\n", i);
 			return -EINVAL;
 		}
@@ -403,10 +390,8 @@ static int make_plan(const struct vacpi_input *in, struct vacpi_plan *pl)
 		return -ENOENT;
 	}
 	pl->madt_len = madt->len;
-	if (!madt_find_cpu(pl->madt, pl->madt_len, in->guest_apic_id,
-			   &pl->cpu)) {
-		pr_err("APIC id %u is not in the firmware MADT\n",
-		       in->guest_apic_id);
+	if (!madt_find_cpu(pl->madt, pl->madt_len, in->guest_apic_id, &pl->cpu)) {
+		pr_err("APIC id %u is not in the firmware MADT\n", in->guest_apic_id);
 		return -ENOENT;
 	}
 	for (unsigned int i = 0; i < fw->nr_tables; i++) {
@@ -418,8 +403,7 @@ static int make_plan(const struct vacpi_input *in, struct vacpi_plan *pl)
 		if (f != VACPI_COPY && f != VACPI_MADT)
 			continue;
 		if (!acpi_map_table(in->mem, t)) {
-			pr_err("firmware %s at 0x%lx not accessible\n", t->sig,
-			       t->pa);
+			pr_err("firmware %s at 0x%lx not accessible\n", t->sig, t->pa);
 			return -EFAULT;
 		}
 		pl->nr_entries++;
@@ -429,18 +413,17 @@ static int make_plan(const struct vacpi_input *in, struct vacpi_plan *pl)
 }
 
 /* Bytes the layout takes (from base_gpa), or 0 if beyond the GPA limit. */
-static size_t measure(const struct vacpi_input *in, const struct vacpi_plan *pl,
-		      gpa_t base_gpa, bool with_rsdt)
+static size_t measure(const struct vacpi_input *in, const struct vacpi_plan *pl, gpa_t base_gpa,
+		      bool with_rsdt)
 {
-	struct vacpi_out o = { .cap = VACPI_GPA_LIMIT - base_gpa,
-			       .base_gpa = base_gpa };
+	struct vacpi_out o = { .cap = VACPI_GPA_LIMIT - base_gpa, .base_gpa = base_gpa };
 
 	layout(in, pl, &o, with_rsdt);
 	return o.overflow ? 0 : o.pos;
 }
 
-int vacpi_build(const struct vacpi_input *in, gpa_t base_gpa, void *buf,
-		size_t buf_len, gpa_t *rsdp_gpa, size_t *used)
+int vacpi_build(const struct vacpi_input *in, gpa_t base_gpa, void *buf, size_t buf_len,
+		gpa_t *rsdp_gpa, size_t *used)
 {
 	struct vacpi_plan pl;
 	struct vacpi_out o;
@@ -448,8 +431,8 @@ int vacpi_build(const struct vacpi_input *in, gpa_t base_gpa, void *buf,
 	size_t need, rsdp;
 	int err;
 
-	if (!in || !in->fw || !in->mem || !rsdp_gpa || !used ||
-	    (!buf && buf_len) || base_gpa >= VACPI_GPA_LIMIT)
+	if (!in || !in->fw || !in->mem || !rsdp_gpa || !used || (!buf && buf_len) ||
+	    base_gpa >= VACPI_GPA_LIMIT)
 		return -EINVAL;
 	err = check_extras(in);
 	if (!err)
@@ -466,9 +449,7 @@ int vacpi_build(const struct vacpi_input *in, gpa_t base_gpa, void *buf,
 	if (!need || need > buf_len)
 		return -E2BIG;
 
-	o = (struct vacpi_out){ .buf = buf,
-				.cap = buf_len,
-				.base_gpa = base_gpa };
+	o = (struct vacpi_out){ .buf = buf, .cap = buf_len, .base_gpa = base_gpa };
 	rsdp = layout(in, &pl, &o, with_rsdt);
 	if (o.overflow || o.pos != need)
 		return -E2BIG; /* the passes disagree: cannot happen */
@@ -507,11 +488,7 @@ static void print_hidden(const struct vacpi_input *in)
 	for (unsigned int i = 0; i < m->nr_cpus; i++) {
 		if (m->cpus[i].apic_id == in->guest_apic_id)
 			continue;
-		printk("%s%u",
-		       cpus ? ","
-		       : n  ? ", cpus apic="
-			    : " cpus apic=",
-		       m->cpus[i].apic_id);
+		printk("%s%u", cpus ? "," : n ? ", cpus apic=" : " cpus apic=", m->cpus[i].apic_id);
 		cpus++;
 	}
 	if (m->truncated)
@@ -519,8 +496,8 @@ static void print_hidden(const struct vacpi_input *in)
 	printk("%s\n", n || cpus ? "" : " nothing");
 }
 
-void vacpi_print(const struct vacpi_input *in, const void *buf, size_t used,
-		 gpa_t base_gpa, gpa_t rsdp_gpa)
+void vacpi_print(const struct vacpi_input *in, const void *buf, size_t used, gpa_t base_gpa,
+		 gpa_t rsdp_gpa)
 {
 	const u8 *b = buf, *rsdp, *xsdt;
 	u32 n;
@@ -537,8 +514,7 @@ void vacpi_print(const struct vacpi_input *in, const void *buf, size_t used,
 	n = (get32(xsdt + 4) - (u32)VACPI_HDR_LEN) / 8;
 	printk("VACPI: RSDP 0x%lx tables:", rsdp_gpa);
 	for (u32 i = 0; i < n; i++) {
-		const u8 *t = built_table(b, used, base_gpa,
-					  get64(xsdt + VACPI_HDR_LEN + 8 * i));
+		const u8 *t = built_table(b, used, base_gpa, get64(xsdt + VACPI_HDR_LEN + 8 * i));
 		char sig[5];
 
 		if (!t) {
@@ -548,14 +524,10 @@ void vacpi_print(const struct vacpi_input *in, const void *buf, size_t used,
 		for (int c = 0; c < 4; c++)
 			sig[c] = t[c] >= 0x20 && t[c] < 0x7f ? (char)t[c] : '?';
 		sig[4] = '\0';
-		if (!memcmp(sig, ACPI_SIG_MADT, 4) &&
-		    get32(t + 4) >= sizeof(struct acpi_madt_raw))
-			printk(" APIC(%u cpu)",
-			       madt_count_cpus(t, get32(t + 4)));
+		if (!memcmp(sig, ACPI_SIG_MADT, 4) && get32(t + 4) >= sizeof(struct acpi_madt_raw))
+			printk(" APIC(%u cpu)", madt_count_cpus(t, get32(t + 4)));
 		else if (i + in->nr_extra >= n)
-			printk(" %s(%s)", sig,
-			       !memcmp(sig, ACPI_SIG_DMAR, 4) ? "viommu"
-							      : "added");
+			printk(" %s(%s)", sig, !memcmp(sig, ACPI_SIG_DMAR, 4) ? "viommu" : "added");
 		else
 			printk(" %s", sig);
 	}

@@ -20,8 +20,7 @@
 #define VACPI_MAX_EXTRA 16 /* tables the hypervisor may add */
 
 struct vacpi_input {
-	const struct acpi_info
-		*fw; /* the firmware's tables, from acpi_init() */
+	const struct acpi_info *fw; /* the firmware's tables, from acpi_init() */
 	const struct acpi_mem *mem; /* to read the firmware tables' bytes */
 	u32 guest_apic_id;	    /* the only CPU the guest may see */
 	/* Whole tables to add (e.g. the vIOMMU's DMAR), each header + body of
@@ -57,9 +56,8 @@ struct vacpi_input {
  * table with a length below 36 or above ACPI_TABLE_MAX_LEN, base_gpa not
  * below 2^52).
  */
-int __must_check vacpi_build(const struct vacpi_input *in, gpa_t base_gpa,
-			     void *buf, size_t buf_len, gpa_t *rsdp_gpa,
-			     size_t *used);
+int __must_check vacpi_build(const struct vacpi_input *in, gpa_t base_gpa, void *buf,
+			     size_t buf_len, gpa_t *rsdp_gpa, size_t *used);
 
 /**
  * Two console lines on a successful build (buf/used/base_gpa/rsdp_gpa as
@@ -68,7 +66,7 @@ int __must_check vacpi_build(const struct vacpi_input *in, gpa_t base_gpa,
  *   "VACPI: hidden: DMAR MCFG, cpus apic=1"
  * An added table prints as SIG(added), an added DMAR as DMAR(viommu).
  */
-void vacpi_print(const struct vacpi_input *in, const void *buf, size_t used,
-		 gpa_t base_gpa, gpa_t rsdp_gpa);
+void vacpi_print(const struct vacpi_input *in, const void *buf, size_t used, gpa_t base_gpa,
+		 gpa_t rsdp_gpa);
 
 #endif /* VMM_VACPI_H */

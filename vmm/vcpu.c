@@ -103,8 +103,8 @@ void vcpu_print_stats(const struct vcpu *v)
 			       (unsigned long long)v->exit_counts[r]);
 	for (unsigned int i = 0; i < VCPU_RAW_EXIT_SLOTS; i++)
 		if (v->raw_exit_counts[i] && v->ops)
-			printk("EXITS: raw %s(%u)=%llu\n", v->ops->raw_exit_name(i),
-			       i, (unsigned long long)v->raw_exit_counts[i]);
+			printk("EXITS: raw %s(%u)=%llu\n", v->ops->raw_exit_name(i), i,
+			       (unsigned long long)v->raw_exit_counts[i]);
 }
 
 void vcpu_fatal(struct vcpu *v, const char *why)
@@ -116,8 +116,8 @@ void vcpu_fatal(struct vcpu *v, const char *why)
 	};
 
 	printk("FATAL: %s: reason %s (%s %u) qual=%#llx info2=%#llx\n", why,
-	       vcpu_exit_name(e->reason), v->ops->name, e->raw,
-	       (unsigned long long)e->qual, (unsigned long long)e->info2);
+	       vcpu_exit_name(e->reason), v->ops->name, e->raw, (unsigned long long)e->qual,
+	       (unsigned long long)e->info2);
 	printk("  rip=%016llx rsp=%016llx rflags=%08llx cs_base=%llx\n",
 	       (unsigned long long)v->ops->read(v, VCPU_RIP),
 	       (unsigned long long)v->ops->read(v, VCPU_RSP),
@@ -128,14 +128,14 @@ void vcpu_fatal(struct vcpu *v, const char *why)
 	       (unsigned long long)v->ops->read(v, VCPU_CR3),
 	       (unsigned long long)v->ops->read(v, VCPU_CR4),
 	       (unsigned long long)v->ops->read(v, VCPU_EFER));
-	printk("  gpa=%#llx gla=%#llx%s\n", (unsigned long long)e->gpa,
-	       (unsigned long long)e->gla, e->gla_valid ? "" : " (invalid)");
+	printk("  gpa=%#llx gla=%#llx%s\n", (unsigned long long)e->gpa, (unsigned long long)e->gla,
+	       e->gla_valid ? "" : " (invalid)");
 	for (unsigned int i = 0; i < VCPU_NR_GPRS; i += 4)
-		printk("  %-3s=%016llx %-3s=%016llx %-3s=%016llx %-3s=%016llx\n",
-		       gpr_names[i], (unsigned long long)v->gprs[i],
-		       gpr_names[i + 1], (unsigned long long)v->gprs[i + 1],
-		       gpr_names[i + 2], (unsigned long long)v->gprs[i + 2],
-		       gpr_names[i + 3], (unsigned long long)v->gprs[i + 3]);
+		printk("  %-3s=%016llx %-3s=%016llx %-3s=%016llx %-3s=%016llx\n", gpr_names[i],
+		       (unsigned long long)v->gprs[i], gpr_names[i + 1],
+		       (unsigned long long)v->gprs[i + 1], gpr_names[i + 2],
+		       (unsigned long long)v->gprs[i + 2], gpr_names[i + 3],
+		       (unsigned long long)v->gprs[i + 3]);
 	v->ops->dump(v);
 	vcpu_print_stats(v);
 	hv_fatal("guest stopped on an unhandled %s exit", vcpu_exit_name(e->reason));

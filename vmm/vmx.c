@@ -22,7 +22,7 @@
 
 #define VMX_EXIT_STACK_SIZE (16 * 1024)
 #define AR_CODE64 0xa09b /* P, S, DPL0, type 0xb, L, G */
-#define AR_DATA 0xc093   /* P, S, DPL0, type 3, D/B, G */
+#define AR_DATA 0xc093	 /* P, S, DPL0, type 3, D/B, G */
 #define AR_TSS64_BUSY 0x008b
 #define AR_UNUSABLE 0x10000
 #define EPTP_MEMTYPE_WB 6
@@ -30,7 +30,7 @@
 #define CR4_OSXSAVE BIT(18)
 
 enum vmx_exit_reason {
-#define VMX_EXIT(name, nr) VMX_EXIT_##name = nr,
+#define VMX_EXIT(name, nr) VMX_EXIT_##name = nr, // NOLINT(bugprone-macro-parentheses): X-macro
 #include "vmm/vmx_exit_reasons.def"
 #undef VMX_EXIT
 };
@@ -43,7 +43,7 @@ struct vmx_vcpu {
 	u64 cr0_must1, cr0_must0, cr4_must1, cr4_must0;
 	u64 eptp;
 	u32 entry_ctls;
-	bool injected;  /* an event was queued for the next entry */
+	bool injected; /* an event was queued for the next entry */
 	u32 idt_vectoring, idt_vectoring_error;
 };
 
@@ -94,8 +94,8 @@ void vmcs_access_failed(const char *op, unsigned long field, const char *name)
 	u64 err = 0;
 
 	vmx_vmread_raw(VMCS_VM_INSTRUCTION_ERROR, &err);
-	panic("%s of VMCS field %s (%#lx) failed: error %llu (%s)", op, name,
-	      field, (unsigned long long)err, vmx_insn_error_name((u32)err));
+	panic("%s of VMCS field %s (%#lx) failed: error %llu (%s)", op, name, field,
+	      (unsigned long long)err, vmx_insn_error_name((u32)err));
 }
 
 static const char *const vmx_exit_names[] = {
@@ -186,15 +186,13 @@ static int vmx_enable_this_cpu(struct vmx_vcpu *x)
 
 	if (!(fc & MSR_FEATURE_CONTROL_LOCK)) {
 		wrmsr(MSR_IA32_FEATURE_CONTROL,
-		      fc | MSR_FEATURE_CONTROL_LOCK |
-			      MSR_FEATURE_CONTROL_VMXON_OUTSIDE_SMX);
+		      fc | MSR_FEATURE_CONTROL_LOCK | MSR_FEATURE_CONTROL_VMXON_OUTSIDE_SMX);
 	} else if (!(fc & MSR_FEATURE_CONTROL_VMXON_OUTSIDE_SMX)) {
 		pr_err("VMX is disabled and locked in IA32_FEATURE_CONTROL (firmware setting)\n");
 		return -ENODEV;
 	}
 	write_cr0((read_cr0() | x->caps.cr0_fixed0) & x->caps.cr0_fixed1);
-	write_cr4((read_cr4() | x->caps.cr4_fixed0 | X86_CR4_VMXE) &
-		  x->caps.cr4_fixed1);
+	write_cr4((read_cr4() | x->caps.cr4_fixed0 | X86_CR4_VMXE) & x->caps.cr4_fixed1);
 	if (cpuid(1).ecx & BIT(26)) /* XSAVE: needed to run XSETBV for the guest */
 		write_cr4(read_cr4() | CR4_OSXSAVE);
 	*(u32 *)x->vmxon_region = x->caps.revision_id;
@@ -216,8 +214,8 @@ static int vmx_alloc(struct vmx_vcpu *x)
 	x->io_bitmap_a = mm_alloc_pages(1);
 	x->io_bitmap_b = mm_alloc_pages(1);
 	stack = mm_alloc_pages(VMX_EXIT_STACK_SIZE / PAGE_SIZE);
-	if (!x->vmxon_region || !x->vmcs || !x->msr_bitmap ||
-	    !x->io_bitmap_a || !x->io_bitmap_b || !stack)
+	if (!x->vmxon_region || !x->vmcs || !x->msr_bitmap || !x->io_bitmap_a || !x->io_bitmap_b ||
+	    !stack)
 		return -ENOMEM;
 	x->exit_stack_top = (hva_t)(uintptr_t)stack + VMX_EXIT_STACK_SIZE;
 	return 0;
@@ -232,8 +230,8 @@ int vmx_init(struct vcpu *v, const struct vcpu_intercepts *ic)
 	err = vmx_caps_read(&x->caps);
 	if (err)
 		return err;
-	if (!x->caps.vmxon_allowed || !x->caps.ept || !x->caps.unrestricted ||
-	    !x->caps.ept_walk4 || !x->caps.ept_wb || !x->caps.load_efer) {
+	if (!x->caps.vmxon_allowed || !x->caps.ept || !x->caps.unrestricted || !x->caps.ept_walk4 ||
+	    !x->caps.ept_wb || !x->caps.load_efer) {
 		pr_err("need VMXON, EPT (4-level, WB), unrestricted guest and EFER load/save\n");
 		return -ENODEV;
 	}
@@ -275,8 +273,7 @@ static u32 ctl(const struct vmx_ctls *c, u32 want, u32 optional, const char *nam
 
 	want |= optional & c->allowed1;
 	if (!vmx_ctls_adjust(c, want, &val))
-		panic("VMX %s controls %#x not allowed (allowed1 %#x)", name,
-		      want, c->allowed1);
+		panic("VMX %s controls %#x not allowed (allowed1 %#x)", name, want, c->allowed1);
 	return val;
 }
 
@@ -286,22 +283,20 @@ static void setup_controls(struct vmx_vcpu *x, hpa_t npt_root)
 	u32 proc2_opt = VMX_PROCBASED2_ENABLE_VPID | VMX_PROCBASED2_ENABLE_RDTSCP |
 			VMX_PROCBASED2_ENABLE_INVPCID | VMX_PROCBASED2_ENABLE_XSAVES;
 
-	vmcs_write32(PIN_BASED_CTLS, ctl(&c->pinbased, VMX_PINBASED_NMI_EXITING,
-					 0, "pin-based"));
-	vmcs_write32(PROC_BASED_CTLS,
-		     ctl(&c->procbased, VMX_PROCBASED_IO_BITMAPS |
-				VMX_PROCBASED_MSR_BITMAPS |
-				VMX_PROCBASED_SECONDARY_CTLS, 0, "processor-based"));
+	vmcs_write32(PIN_BASED_CTLS, ctl(&c->pinbased, VMX_PINBASED_NMI_EXITING, 0, "pin-based"));
+	vmcs_write32(PROC_BASED_CTLS, ctl(&c->procbased,
+					  VMX_PROCBASED_IO_BITMAPS | VMX_PROCBASED_MSR_BITMAPS |
+						  VMX_PROCBASED_SECONDARY_CTLS,
+					  0, "processor-based"));
 	vmcs_write32(PROC_BASED_CTLS2,
-		     ctl(&c->procbased2, VMX_PROCBASED2_ENABLE_EPT |
-				VMX_PROCBASED2_UNRESTRICTED_GUEST, proc2_opt,
+		     ctl(&c->procbased2,
+			 VMX_PROCBASED2_ENABLE_EPT | VMX_PROCBASED2_UNRESTRICTED_GUEST, proc2_opt,
 			 "secondary"));
-	vmcs_write32(EXIT_CTLS, ctl(&c->exit, VMX_EXIT_CTLS_HOST_ADDR_SPACE_SIZE |
-				VMX_EXIT_CTLS_SAVE_EFER | VMX_EXIT_CTLS_LOAD_EFER,
-				VMX_EXIT_CTLS_SAVE_PAT | VMX_EXIT_CTLS_LOAD_PAT,
-				"exit"));
-	x->entry_ctls = ctl(&c->entry, VMX_ENTRY_CTLS_IA32E_MODE_GUEST |
-				   VMX_ENTRY_CTLS_LOAD_EFER,
+	vmcs_write32(EXIT_CTLS, ctl(&c->exit,
+				    VMX_EXIT_CTLS_HOST_ADDR_SPACE_SIZE | VMX_EXIT_CTLS_SAVE_EFER |
+					    VMX_EXIT_CTLS_LOAD_EFER,
+				    VMX_EXIT_CTLS_SAVE_PAT | VMX_EXIT_CTLS_LOAD_PAT, "exit"));
+	x->entry_ctls = ctl(&c->entry, VMX_ENTRY_CTLS_IA32E_MODE_GUEST | VMX_ENTRY_CTLS_LOAD_EFER,
 			    VMX_ENTRY_CTLS_LOAD_PAT, "entry");
 	vmcs_write32(ENTRY_CTLS, x->entry_ctls);
 	vmcs_write32(EXCEPTION_BITMAP, 0);
@@ -356,9 +351,8 @@ static void setup_host_state(struct vmx_vcpu *x)
 	vmcs_writel(HOST_RIP, (u64)(uintptr_t)vmx_exit_stub);
 }
 
-static void setup_segment(unsigned int sel_f, unsigned int base_f,
-			  unsigned int limit_f, unsigned int ar_f, u16 sel,
-			  u32 ar)
+static void setup_segment(unsigned int sel_f, unsigned int base_f, unsigned int limit_f,
+			  unsigned int ar_f, u16 sel, u32 ar)
 {
 	__vmcs_write(sel_f, sel, "guest selector");
 	__vmcs_write(base_f, 0, "guest base");
@@ -368,9 +362,9 @@ static void setup_segment(unsigned int sel_f, unsigned int base_f,
 
 static void setup_guest_state(struct vmx_vcpu *x, const struct vcpu_boot_state *s)
 {
-#define SEG(n, sel, ar) \
-	setup_segment(VMCS_GUEST_##n##_SEL, VMCS_GUEST_##n##_BASE, \
-		      VMCS_GUEST_##n##_LIMIT, VMCS_GUEST_##n##_AR, sel, ar)
+#define SEG(n, sel, ar)                                                                    \
+	setup_segment(VMCS_GUEST_##n##_SEL, VMCS_GUEST_##n##_BASE, VMCS_GUEST_##n##_LIMIT, \
+		      VMCS_GUEST_##n##_AR, sel, ar)
 	SEG(CS, s->cs_sel, AR_CODE64);
 	SEG(DS, s->ds_sel, AR_DATA);
 	SEG(ES, s->ds_sel, AR_DATA);
@@ -444,24 +438,36 @@ static u64 vmx_read(struct vcpu *v, enum vcpu_state s)
 {
 	(void)v;
 	switch (s) {
-	case VCPU_RIP: return vmcs_readl(GUEST_RIP);
-	case VCPU_RSP: return vmcs_readl(GUEST_RSP);
-	case VCPU_RFLAGS: return vmcs_readl(GUEST_RFLAGS);
+	case VCPU_RIP:
+		return vmcs_readl(GUEST_RIP);
+	case VCPU_RSP:
+		return vmcs_readl(GUEST_RSP);
+	case VCPU_RFLAGS:
+		return vmcs_readl(GUEST_RFLAGS);
 	case VCPU_CR0: /* what the guest believes, real values where not masked */
 		return (vmcs_readl(GUEST_CR0) & ~vmcs_readl(CR0_GUEST_HOST_MASK)) |
 		       (vmcs_readl(CR0_READ_SHADOW) & vmcs_readl(CR0_GUEST_HOST_MASK));
-	case VCPU_CR2: return read_cr2();
-	case VCPU_CR3: return vmcs_readl(GUEST_CR3);
+	case VCPU_CR2:
+		return read_cr2();
+	case VCPU_CR3:
+		return vmcs_readl(GUEST_CR3);
 	case VCPU_CR4:
 		return (vmcs_readl(GUEST_CR4) & ~vmcs_readl(CR4_GUEST_HOST_MASK)) |
 		       (vmcs_readl(CR4_READ_SHADOW) & vmcs_readl(CR4_GUEST_HOST_MASK));
-	case VCPU_EFER: return vmcs_read64(GUEST_IA32_EFER);
-	case VCPU_CS_BASE: return vmcs_readl(GUEST_CS_BASE);
-	case VCPU_CS_LONG: return (vmcs_read32(GUEST_CS_AR) >> 13) & 1;
-	case VCPU_CS_DB: return (vmcs_read32(GUEST_CS_AR) >> 14) & 1;
-	case VCPU_CPL: return (vmcs_read32(GUEST_SS_AR) >> 5) & 3;
-	case VCPU_PAT: return vmcs_read64(GUEST_IA32_PAT);
-	default: return 0;
+	case VCPU_EFER:
+		return vmcs_read64(GUEST_IA32_EFER);
+	case VCPU_CS_BASE:
+		return vmcs_readl(GUEST_CS_BASE);
+	case VCPU_CS_LONG:
+		return (vmcs_read32(GUEST_CS_AR) >> 13) & 1;
+	case VCPU_CS_DB:
+		return (vmcs_read32(GUEST_CS_AR) >> 14) & 1;
+	case VCPU_CPL:
+		return (vmcs_read32(GUEST_SS_AR) >> 5) & 3;
+	case VCPU_PAT:
+		return vmcs_read64(GUEST_IA32_PAT);
+	default:
+		return 0;
 	}
 }
 
@@ -483,13 +489,26 @@ static void vmx_write(struct vcpu *v, enum vcpu_state s, u64 val)
 	struct vmx_vcpu *x = v->backend;
 
 	switch (s) {
-	case VCPU_RIP: vmcs_writel(GUEST_RIP, val); break;
-	case VCPU_RSP: vmcs_writel(GUEST_RSP, val); break;
-	case VCPU_RFLAGS: vmcs_writel(GUEST_RFLAGS, val); break;
-	case VCPU_CR3: vmcs_writel(GUEST_CR3, val); break;
-	case VCPU_EFER: update_long_mode(x, vmcs_readl(GUEST_CR0), val); break;
-	case VCPU_PAT: vmcs_write64(GUEST_IA32_PAT, val); break;
-	default: panic("vmx_write of state %u", s);
+	case VCPU_RIP:
+		vmcs_writel(GUEST_RIP, val);
+		break;
+	case VCPU_RSP:
+		vmcs_writel(GUEST_RSP, val);
+		break;
+	case VCPU_RFLAGS:
+		vmcs_writel(GUEST_RFLAGS, val);
+		break;
+	case VCPU_CR3:
+		vmcs_writel(GUEST_CR3, val);
+		break;
+	case VCPU_EFER:
+		update_long_mode(x, vmcs_readl(GUEST_CR0), val);
+		break;
+	case VCPU_PAT:
+		vmcs_write64(GUEST_IA32_PAT, val);
+		break;
+	default:
+		panic("vmx_write of state %u", s);
 	}
 }
 
@@ -515,14 +534,12 @@ static void vmx_set_cr(struct vcpu *v, unsigned int cr, u64 val)
 	}
 }
 
-static void vmx_inject(struct vcpu *v, enum vcpu_event type, u8 vector,
-		       bool has_error, u32 error)
+static void vmx_inject(struct vcpu *v, enum vcpu_event type, u8 vector, bool has_error, u32 error)
 {
 	struct vmx_vcpu *x = v->backend;
 	u32 info = VMX_INTR_INFO_VALID | vector;
 
-	info |= (type == VCPU_EVENT_NMI ? VMX_INTR_TYPE_NMI :
-					  VMX_INTR_TYPE_HW_EXCEPTION) << 8;
+	info |= (type == VCPU_EVENT_NMI ? VMX_INTR_TYPE_NMI : VMX_INTR_TYPE_HW_EXCEPTION) << 8;
 	if (has_error) {
 		info |= VMX_INTR_INFO_ERROR_VALID;
 		vmcs_write32(ENTRY_EXCEPTION_ERROR_CODE, error);
@@ -548,8 +565,8 @@ static void vmx_dump(struct vcpu *v)
 	       vmcs_read32(VM_INSTRUCTION_ERROR),
 	       vmx_insn_error_name(vmcs_read32(VM_INSTRUCTION_ERROR)));
 	printk("  vmx: cs=%04x ar=%#x ss_ar=%#x guest_cr0=%#llx shadow=%#llx guest_cr4=%#llx shadow=%#llx\n",
-	       vmcs_read16(GUEST_CS_SEL), vmcs_read32(GUEST_CS_AR),
-	       vmcs_read32(GUEST_SS_AR), (unsigned long long)vmcs_readl(GUEST_CR0),
+	       vmcs_read16(GUEST_CS_SEL), vmcs_read32(GUEST_CS_AR), vmcs_read32(GUEST_SS_AR),
+	       (unsigned long long)vmcs_readl(GUEST_CR0),
 	       (unsigned long long)vmcs_readl(CR0_READ_SHADOW),
 	       (unsigned long long)vmcs_readl(GUEST_CR4),
 	       (unsigned long long)vmcs_readl(CR4_READ_SHADOW));
@@ -572,8 +589,7 @@ static void vmx_decode_exit(struct vcpu *v, struct vmx_vcpu *x)
 	memset(e, 0, sizeof(*e));
 	e->raw = basic;
 	e->qual = q;
-	e->reason = basic < ARRAY_SIZE(vmx_to_generic) ? vmx_to_generic[basic] :
-							 VCPU_EXIT_UNKNOWN;
+	e->reason = basic < ARRAY_SIZE(vmx_to_generic) ? vmx_to_generic[basic] : VCPU_EXIT_UNKNOWN;
 	if (reason & BIT(31))
 		e->reason = VCPU_EXIT_ENTRY_FAIL;
 	e->insn_len = vmcs_read32(EXIT_INSTRUCTION_LEN);
@@ -632,8 +648,7 @@ u64 vmx_exit_handler(struct vcpu *v)
 	if (!x->injected && (x->idt_vectoring & VMX_INTR_INFO_VALID)) {
 		vmcs_write32(ENTRY_INTR_INFO, x->idt_vectoring & ~(u32)BIT(12));
 		if (x->idt_vectoring & VMX_INTR_INFO_ERROR_VALID)
-			vmcs_write32(ENTRY_EXCEPTION_ERROR_CODE,
-				     x->idt_vectoring_error);
+			vmcs_write32(ENTRY_EXCEPTION_ERROR_CODE, x->idt_vectoring_error);
 		vmcs_write32(ENTRY_INSTRUCTION_LEN, vmcs_read32(EXIT_INSTRUCTION_LEN));
 	}
 	return (u64)(uintptr_t)v;
@@ -643,8 +658,7 @@ void vmx_resume_failed(struct vcpu *v)
 {
 	u32 err = vmcs_read32(VM_INSTRUCTION_ERROR);
 
-	printk("FATAL: VM entry failed: error %u (%s)\n", err,
-	       vmx_insn_error_name(err));
+	printk("FATAL: VM entry failed: error %u (%s)\n", err, vmx_insn_error_name(err));
 	vmx_dump(v);
 	panic("VMLAUNCH/VMRESUME failed");
 }

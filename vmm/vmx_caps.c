@@ -18,8 +18,7 @@
 /* Control MSR layout (A.3-A.5): allowed 0-settings low, 1-settings high. */
 static struct vmx_ctls vmx_ctls_from_msr(u64 msr)
 {
-	return (struct vmx_ctls){ .allowed0 = (u32)msr,
-				  .allowed1 = (u32)(msr >> 32) };
+	return (struct vmx_ctls){ .allowed0 = (u32)msr, .allowed1 = (u32)(msr >> 32) };
 }
 
 static void decode_basic(u64 basic, struct vmx_caps *out)
@@ -41,12 +40,10 @@ static void decode_ctls(const struct vmx_raw_msrs *raw, struct vmx_caps *out)
 	bool t = out->true_ctls;
 
 	out->pinbased = vmx_ctls_from_msr(t ? raw->true_pinbased : raw->pinbased);
-	out->procbased =
-		vmx_ctls_from_msr(t ? raw->true_procbased : raw->procbased);
+	out->procbased = vmx_ctls_from_msr(t ? raw->true_procbased : raw->procbased);
 	out->exit = vmx_ctls_from_msr(t ? raw->true_exit : raw->exit);
 	out->entry = vmx_ctls_from_msr(t ? raw->true_entry : raw->entry);
-	out->secondary_ctls = vmx_ctls_allows(&out->procbased,
-					      VMX_PROCBASED_SECONDARY_CTLS);
+	out->secondary_ctls = vmx_ctls_allows(&out->procbased, VMX_PROCBASED_SECONDARY_CTLS);
 	/* A.3.3: IA32_VMX_PROCBASED_CTLS2 exists only with secondary controls. */
 	if (out->secondary_ctls)
 		out->procbased2 = vmx_ctls_from_msr(raw->procbased2);
@@ -55,15 +52,13 @@ static void decode_ctls(const struct vmx_raw_msrs *raw, struct vmx_caps *out)
 static void decode_misc(u64 misc, struct vmx_caps *out)
 {
 	out->misc = misc;
-	out->preemption_timer_rate =
-		(u8)FIELD_GET(VMX_MISC_PREEMPTION_RATE, misc);
+	out->preemption_timer_rate = (u8)FIELD_GET(VMX_MISC_PREEMPTION_RATE, misc);
 	out->exit_stores_lma = misc & VMX_MISC_EXIT_STORES_LMA;
 	out->activity_hlt = misc & VMX_MISC_ACTIVITY_HLT;
 	out->activity_shutdown = misc & VMX_MISC_ACTIVITY_SHUTDOWN;
 	out->activity_wait_sipi = misc & VMX_MISC_ACTIVITY_WAIT_SIPI;
 	out->cr3_target_count = (u16)FIELD_GET(VMX_MISC_CR3_TARGETS, misc);
-	out->max_msr_list =
-		512 * ((u32)FIELD_GET(VMX_MISC_MAX_MSR_LIST, misc) + 1);
+	out->max_msr_list = 512 * ((u32)FIELD_GET(VMX_MISC_MAX_MSR_LIST, misc) + 1);
 	out->vmwrite_any_field = misc & VMX_MISC_VMWRITE_ANY_FIELD;
 	out->inject_zero_len = misc & VMX_MISC_INJECT_ZERO_LEN;
 	out->mseg_revision = (u32)FIELD_GET(VMX_MISC_MSEG_REVISION, misc);
@@ -99,23 +94,15 @@ static void decode_summary(struct vmx_caps *out)
 	out->ept = vmx_ctls_allows(p2, VMX_PROCBASED2_ENABLE_EPT);
 	out->vpid = vmx_ctls_allows(p2, VMX_PROCBASED2_ENABLE_VPID);
 	/* SDM 3C "Checks on VM-Execution Control Fields": UG requires EPT. */
-	out->unrestricted =
-		out->ept && vmx_ctls_allows(p2, VMX_PROCBASED2_UNRESTRICTED_GUEST);
-	out->preemption_timer = vmx_ctls_allows(&out->pinbased,
-						VMX_PINBASED_PREEMPTION_TIMER);
-	out->posted_intr =
-		vmx_ctls_allows(&out->pinbased, VMX_PINBASED_POSTED_INTR);
-	out->virtual_nmis =
-		vmx_ctls_allows(&out->pinbased, VMX_PINBASED_VIRTUAL_NMIS);
-	out->msr_bitmaps =
-		vmx_ctls_allows(&out->procbased, VMX_PROCBASED_MSR_BITMAPS);
-	out->io_bitmaps =
-		vmx_ctls_allows(&out->procbased, VMX_PROCBASED_IO_BITMAPS);
-	out->tpr_shadow =
-		vmx_ctls_allows(&out->procbased, VMX_PROCBASED_TPR_SHADOW);
-	out->load_efer =
-		vmx_ctls_allows(&out->entry, VMX_ENTRY_CTLS_LOAD_EFER) &&
-		vmx_ctls_allows(&out->exit, VMX_EXIT_CTLS_LOAD_EFER);
+	out->unrestricted = out->ept && vmx_ctls_allows(p2, VMX_PROCBASED2_UNRESTRICTED_GUEST);
+	out->preemption_timer = vmx_ctls_allows(&out->pinbased, VMX_PINBASED_PREEMPTION_TIMER);
+	out->posted_intr = vmx_ctls_allows(&out->pinbased, VMX_PINBASED_POSTED_INTR);
+	out->virtual_nmis = vmx_ctls_allows(&out->pinbased, VMX_PINBASED_VIRTUAL_NMIS);
+	out->msr_bitmaps = vmx_ctls_allows(&out->procbased, VMX_PROCBASED_MSR_BITMAPS);
+	out->io_bitmaps = vmx_ctls_allows(&out->procbased, VMX_PROCBASED_IO_BITMAPS);
+	out->tpr_shadow = vmx_ctls_allows(&out->procbased, VMX_PROCBASED_TPR_SHADOW);
+	out->load_efer = vmx_ctls_allows(&out->entry, VMX_ENTRY_CTLS_LOAD_EFER) &&
+			 vmx_ctls_allows(&out->exit, VMX_EXIT_CTLS_LOAD_EFER);
 	out->load_pat = vmx_ctls_allows(&out->entry, VMX_ENTRY_CTLS_LOAD_PAT) &&
 			vmx_ctls_allows(&out->exit, VMX_EXIT_CTLS_LOAD_PAT);
 }
@@ -126,8 +113,7 @@ void vmx_caps_decode(const struct vmx_raw_msrs *raw, struct vmx_caps *out)
 
 	out->feature_control = raw->feature_control;
 	out->fc_locked = raw->feature_control & MSR_FEATURE_CONTROL_LOCK;
-	out->fc_vmxon_outside_smx =
-		raw->feature_control & MSR_FEATURE_CONTROL_VMXON_OUTSIDE_SMX;
+	out->fc_vmxon_outside_smx = raw->feature_control & MSR_FEATURE_CONTROL_VMXON_OUTSIDE_SMX;
 	/* Unlocked: the VMM may set the enable bit and lock it itself. */
 	out->vmxon_allowed = !out->fc_locked || out->fc_vmxon_outside_smx;
 
@@ -139,8 +125,7 @@ void vmx_caps_decode(const struct vmx_raw_msrs *raw, struct vmx_caps *out)
 	out->cr4_fixed0 = raw->cr4_fixed0;
 	out->cr4_fixed1 = raw->cr4_fixed1;
 	out->vmcs_enum = raw->vmcs_enum;
-	out->vmcs_max_index =
-		(u16)FIELD_GET(VMX_VMCS_ENUM_MAX_INDEX, raw->vmcs_enum);
+	out->vmcs_max_index = (u16)FIELD_GET(VMX_VMCS_ENUM_MAX_INDEX, raw->vmcs_enum);
 	decode_summary(out);
 	/* A.10: the EPT/VPID capability MSR exists only with EPT or VPID. */
 	if (out->ept || out->vpid)
@@ -148,8 +133,7 @@ void vmx_caps_decode(const struct vmx_raw_msrs *raw, struct vmx_caps *out)
 	/* A.11: IA32_VMX_VMFUNC exists only if VM functions can be enabled. */
 	if (vmx_ctls_allows(&out->procbased2, VMX_PROCBASED2_ENABLE_VMFUNC)) {
 		out->vmfunc = raw->vmfunc;
-		out->vmfunc_eptp_switching =
-			raw->vmfunc & VMX_VMFUNC_EPTP_SWITCHING;
+		out->vmfunc_eptp_switching = raw->vmfunc & VMX_VMFUNC_EPTP_SWITCHING;
 	}
 }
 
@@ -185,10 +169,8 @@ int vmx_raw_msrs_read(struct vmx_raw_msrs *raw)
 	ret |= READ_MSR(MSR_IA32_VMX_CR4_FIXED1, &raw->cr4_fixed1);
 	ret |= READ_MSR(MSR_IA32_VMX_VMCS_ENUM, &raw->vmcs_enum);
 	if (raw->basic & VMX_BASIC_TRUE_CTLS) {
-		ret |= READ_MSR(MSR_IA32_VMX_TRUE_PINBASED_CTLS,
-				&raw->true_pinbased);
-		ret |= READ_MSR(MSR_IA32_VMX_TRUE_PROCBASED_CTLS,
-				&raw->true_procbased);
+		ret |= READ_MSR(MSR_IA32_VMX_TRUE_PINBASED_CTLS, &raw->true_pinbased);
+		ret |= READ_MSR(MSR_IA32_VMX_TRUE_PROCBASED_CTLS, &raw->true_procbased);
 		ret |= READ_MSR(MSR_IA32_VMX_TRUE_EXIT_CTLS, &raw->true_exit);
 		ret |= READ_MSR(MSR_IA32_VMX_TRUE_ENTRY_CTLS, &raw->true_entry);
 	}
@@ -197,8 +179,7 @@ int vmx_raw_msrs_read(struct vmx_raw_msrs *raw)
 		ret |= READ_MSR(MSR_IA32_VMX_PROCBASED_CTLS2, &raw->procbased2);
 		if ((raw->procbased2 >> 32) &
 		    (VMX_PROCBASED2_ENABLE_EPT | VMX_PROCBASED2_ENABLE_VPID))
-			ret |= READ_MSR(MSR_IA32_VMX_EPT_VPID_CAP,
-					&raw->ept_vpid_cap);
+			ret |= READ_MSR(MSR_IA32_VMX_EPT_VPID_CAP, &raw->ept_vpid_cap);
 		if ((raw->procbased2 >> 32) & VMX_PROCBASED2_ENABLE_VMFUNC)
 			ret |= READ_MSR(MSR_IA32_VMX_VMFUNC, &raw->vmfunc);
 	}
@@ -227,16 +208,15 @@ struct name_flag {
 };
 
 /* Comma-separated names of the set flags, or "none". */
-static const char *join_flags(char *buf, size_t len,
-			      const struct name_flag *f, size_t n)
+static const char *join_flags(char *buf, size_t len, const struct name_flag *f, size_t n)
 {
 	size_t used = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && used < len; i++)
 		if (f[i].set)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-						 used ? "," : "", f[i].name);
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+						 f[i].name);
 	return used ? buf : "none";
 }
 
@@ -247,8 +227,7 @@ static const char *memtype_name(u8 t)
 
 static void print_ctls(const char *name, const struct vmx_ctls *c)
 {
-	printk("VMX: %s allowed0=0x%08x allowed1=0x%08x\n", name, c->allowed0,
-	       c->allowed1);
+	printk("VMX: %s allowed0=0x%08x allowed1=0x%08x\n", name, c->allowed0, c->allowed1);
 }
 
 static void print_details(const struct vmx_caps *c)
@@ -267,19 +246,13 @@ static void print_details(const struct vmx_caps *c)
 	char b1[40], b2[48];
 
 	printk("VMX: misc=0x%016lx preemption_rate=%u activity=%s cr3_targets=%u max_msr_list=%u exit_stores_lma=%d vmwrite_any=%d\n",
-	       c->misc, c->preemption_timer_rate,
-	       join_flags(b1, sizeof(b1), act, ARRAY_SIZE(act)),
-	       c->cr3_target_count, c->max_msr_list, c->exit_stores_lma,
-	       c->vmwrite_any_field);
+	       c->misc, c->preemption_timer_rate, join_flags(b1, sizeof(b1), act, ARRAY_SIZE(act)),
+	       c->cr3_target_count, c->max_msr_list, c->exit_stores_lma, c->vmwrite_any_field);
 	printk("VMX: cr0 fixed0=0x%lx fixed1=0x%lx cr4 fixed0=0x%lx fixed1=0x%lx vmcs_max_index=%u\n",
-	       c->cr0_fixed0, c->cr0_fixed1, c->cr4_fixed0, c->cr4_fixed1,
-	       c->vmcs_max_index);
+	       c->cr0_fixed0, c->cr0_fixed1, c->cr4_fixed0, c->cr4_fixed1, c->vmcs_max_index);
 	printk("VMX: ept_vpid_cap=0x%016lx exec_only=%d walk5=%d ept_uc=%d adv_exit_info=%d invvpid=%s vmfunc=0x%lx\n",
-	       c->ept_vpid_cap, c->ept_exec_only, c->ept_walk5, c->ept_uc,
-	       c->ept_adv_exit_info,
-	       c->invvpid ? join_flags(b2, sizeof(b2), vpid, ARRAY_SIZE(vpid))
-			  : "none",
-	       c->vmfunc);
+	       c->ept_vpid_cap, c->ept_exec_only, c->ept_walk5, c->ept_uc, c->ept_adv_exit_info,
+	       c->invvpid ? join_flags(b2, sizeof(b2), vpid, ARRAY_SIZE(vpid)) : "none", c->vmfunc);
 }
 
 static const char *feature_control_state(const struct vmx_caps *c)
@@ -297,9 +270,8 @@ void vmx_caps_print(const struct vmx_caps *c)
 	};
 	char b[24];
 
-	printk("VMX: basic=0x%016lx rev=0x%x vmcs_size=%u memtype=%s true_ctls=%d\n",
-	       c->basic, c->revision_id, c->vmcs_size, memtype_name(c->memtype),
-	       c->true_ctls);
+	printk("VMX: basic=0x%016lx rev=0x%x vmcs_size=%u memtype=%s true_ctls=%d\n", c->basic,
+	       c->revision_id, c->vmcs_size, memtype_name(c->memtype), c->true_ctls);
 	print_ctls("pinbased", &c->pinbased);
 	print_ctls("procbased", &c->procbased);
 	print_ctls("procbased2", &c->procbased2);
@@ -307,10 +279,7 @@ void vmx_caps_print(const struct vmx_caps *c)
 	print_ctls("entry", &c->entry);
 	print_details(c);
 	printk("VMX: ept=%d vpid=%d unrestricted=%d ept_4level=%d ept_wb=%d ept_2m=%d ept_1g=%d invept=%s ad=%d preemption_timer=%d feature_control=0x%lx (%s)\n",
-	       c->ept, c->vpid, c->unrestricted, c->ept_walk4, c->ept_wb,
-	       c->ept_2m, c->ept_1g,
-	       c->invept ? join_flags(b, sizeof(b), invept, ARRAY_SIZE(invept))
-			 : "none",
-	       c->ept_ad, c->preemption_timer, c->feature_control,
-	       feature_control_state(c));
+	       c->ept, c->vpid, c->unrestricted, c->ept_walk4, c->ept_wb, c->ept_2m, c->ept_1g,
+	       c->invept ? join_flags(b, sizeof(b), invept, ARRAY_SIZE(invept)) : "none", c->ept_ad,
+	       c->preemption_timer, c->feature_control, feature_control_state(c));
 }

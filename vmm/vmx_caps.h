@@ -16,14 +16,14 @@
 #define VMX_CPUID_1_ECX_VMX BIT(5)
 
 /* IA32_VMX_BASIC (A.1) */
-#define VMX_BASIC_REVISION GENMASK(30, 0)	/* VMCS revision identifier */
-#define VMX_BASIC_VMCS_SIZE GENMASK(44, 32)	/* bytes for VMXON/VMCS regions */
-#define VMX_BASIC_PHYS32 BIT(48)		/* region addresses limited to 32 bits */
-#define VMX_BASIC_DUAL_MONITOR BIT(49)		/* dual-monitor SMM treatment */
-#define VMX_BASIC_MEMTYPE GENMASK(53, 50)	/* VMCS access memory type */
-#define VMX_BASIC_INS_OUTS BIT(54)		/* INS/OUTS exit instruction info */
-#define VMX_BASIC_TRUE_CTLS BIT(55)		/* IA32_VMX_TRUE_*_CTLS exist */
-#define VMX_BASIC_NO_ERRCODE BIT(56)		/* inject HW exception w/o error code */
+#define VMX_BASIC_REVISION GENMASK(30, 0)   /* VMCS revision identifier */
+#define VMX_BASIC_VMCS_SIZE GENMASK(44, 32) /* bytes for VMXON/VMCS regions */
+#define VMX_BASIC_PHYS32 BIT(48)	    /* region addresses limited to 32 bits */
+#define VMX_BASIC_DUAL_MONITOR BIT(49)	    /* dual-monitor SMM treatment */
+#define VMX_BASIC_MEMTYPE GENMASK(53, 50)   /* VMCS access memory type */
+#define VMX_BASIC_INS_OUTS BIT(54)	    /* INS/OUTS exit instruction info */
+#define VMX_BASIC_TRUE_CTLS BIT(55)	    /* IA32_VMX_TRUE_*_CTLS exist */
+#define VMX_BASIC_NO_ERRCODE BIT(56)	    /* inject HW exception w/o error code */
 #define VMX_MEMTYPE_UC 0
 #define VMX_MEMTYPE_WB 6
 
@@ -89,7 +89,7 @@
 
 /* Primary VM-exit controls (25.7.1) */
 #define VMX_EXIT_CTLS_SAVE_DEBUG_CTLS BIT(2)
-#define VMX_EXIT_CTLS_HOST_ADDR_SPACE_SIZE BIT(9)	/* 64-bit host */
+#define VMX_EXIT_CTLS_HOST_ADDR_SPACE_SIZE BIT(9) /* 64-bit host */
 #define VMX_EXIT_CTLS_LOAD_PERF_GLOBAL_CTRL BIT(12)
 #define VMX_EXIT_CTLS_ACK_INTR_ON_EXIT BIT(15)
 #define VMX_EXIT_CTLS_SAVE_PAT BIT(18)
@@ -116,18 +116,18 @@
 #define VMX_ENTRY_CTLS_LOAD_CET BIT(20)
 
 /* IA32_VMX_MISC (A.6) */
-#define VMX_MISC_PREEMPTION_RATE GENMASK(4, 0)	/* timer ticks every 2^N TSC */
-#define VMX_MISC_EXIT_STORES_LMA BIT(5)		/* set iff unrestricted guest */
+#define VMX_MISC_PREEMPTION_RATE GENMASK(4, 0) /* timer ticks every 2^N TSC */
+#define VMX_MISC_EXIT_STORES_LMA BIT(5)	       /* set iff unrestricted guest */
 #define VMX_MISC_ACTIVITY_HLT BIT(6)
 #define VMX_MISC_ACTIVITY_SHUTDOWN BIT(7)
 #define VMX_MISC_ACTIVITY_WAIT_SIPI BIT(8)
 #define VMX_MISC_PT_IN_VMX BIT(14)
 #define VMX_MISC_RDMSR_SMBASE BIT(15)
 #define VMX_MISC_CR3_TARGETS GENMASK(24, 16)
-#define VMX_MISC_MAX_MSR_LIST GENMASK(27, 25)	/* 512 * (N + 1) entries */
+#define VMX_MISC_MAX_MSR_LIST GENMASK(27, 25) /* 512 * (N + 1) entries */
 #define VMX_MISC_SMM_MONITOR_CTL_B2 BIT(28)
-#define VMX_MISC_VMWRITE_ANY_FIELD BIT(29)	/* incl. exit-information fields */
-#define VMX_MISC_INJECT_ZERO_LEN BIT(30)	/* zero-length insn injection */
+#define VMX_MISC_VMWRITE_ANY_FIELD BIT(29) /* incl. exit-information fields */
+#define VMX_MISC_INJECT_ZERO_LEN BIT(30)   /* zero-length insn injection */
 #define VMX_MISC_MSEG_REVISION GENMASK(63, 32)
 
 /* IA32_VMX_VMCS_ENUM (A.9) */
@@ -143,7 +143,7 @@
 #define VMX_EPT_1G_PAGES BIT(17)
 #define VMX_EPT_INVEPT BIT(20)
 #define VMX_EPT_AD_BITS BIT(21)
-#define VMX_EPT_ADV_EXIT_INFO BIT(22)		/* advanced EPT-violation info */
+#define VMX_EPT_ADV_EXIT_INFO BIT(22) /* advanced EPT-violation info */
 #define VMX_EPT_SUPERVISOR_SSS BIT(23)
 #define VMX_EPT_INVEPT_SINGLE BIT(25)
 #define VMX_EPT_INVEPT_ALL BIT(26)
@@ -158,13 +158,13 @@
 
 /* Raw MSR values. Fields whose MSR does not exist (see comments) are 0. */
 struct vmx_raw_msrs {
-	u64 feature_control;	/* IA32_FEATURE_CONTROL */
-	u64 basic;		/* IA32_VMX_BASIC */
-	u64 pinbased;		/* IA32_VMX_PINBASED_CTLS ... */
+	u64 feature_control; /* IA32_FEATURE_CONTROL */
+	u64 basic;	     /* IA32_VMX_BASIC */
+	u64 pinbased;	     /* IA32_VMX_PINBASED_CTLS ... */
 	u64 procbased;
 	u64 exit;
 	u64 entry;
-	u64 true_pinbased;	/* IA32_VMX_TRUE_*: only if BASIC bit 55 */
+	u64 true_pinbased; /* IA32_VMX_TRUE_*: only if BASIC bit 55 */
 	u64 true_procbased;
 	u64 true_exit;
 	u64 true_entry;
@@ -172,9 +172,9 @@ struct vmx_raw_msrs {
 	u64 cr0_fixed0, cr0_fixed1;
 	u64 cr4_fixed0, cr4_fixed1;
 	u64 vmcs_enum;
-	u64 procbased2;		/* only if procbased allowed1 bit 31 */
-	u64 ept_vpid_cap;	/* only if procbased2 allows EPT or VPID */
-	u64 vmfunc;		/* only if procbased2 allows VM functions */
+	u64 procbased2;	  /* only if procbased allowed1 bit 31 */
+	u64 ept_vpid_cap; /* only if procbased2 allows EPT or VPID */
+	u64 vmfunc;	  /* only if procbased2 allows VM functions */
 };
 
 /*
@@ -187,23 +187,23 @@ struct vmx_ctls {
 };
 
 struct vmx_caps {
-	bool present;			/* CPUID.1:ECX.VMX (vmx_caps_read) */
+	bool present; /* CPUID.1:ECX.VMX (vmx_caps_read) */
 
 	/* IA32_FEATURE_CONTROL */
 	u64 feature_control;
 	bool fc_locked;
 	bool fc_vmxon_outside_smx;
-	bool vmxon_allowed;		/* locked with VMXON enabled, or unlocked */
+	bool vmxon_allowed; /* locked with VMXON enabled, or unlocked */
 
 	/* IA32_VMX_BASIC */
 	u64 basic;
 	u32 revision_id;
-	u32 vmcs_size;			/* bytes */
-	u8 memtype;			/* VMX_MEMTYPE_* */
+	u32 vmcs_size; /* bytes */
+	u8 memtype;    /* VMX_MEMTYPE_* */
 	bool phys_addr_32bit;
 	bool dual_monitor;
 	bool ins_outs_info;
-	bool true_ctls;			/* controls below came from TRUE MSRs */
+	bool true_ctls; /* controls below came from TRUE MSRs */
 	bool no_errcode_inject;
 
 	/* Controls (TRUE_* MSRs when true_ctls; procbased2 has no TRUE MSR) */
@@ -211,11 +211,11 @@ struct vmx_caps {
 
 	/* IA32_VMX_MISC */
 	u64 misc;
-	u8 preemption_timer_rate;	/* timer counts every 2^rate TSC ticks */
-	bool exit_stores_lma;		/* reported by every UG-capable CPU */
+	u8 preemption_timer_rate; /* timer counts every 2^rate TSC ticks */
+	bool exit_stores_lma;	  /* reported by every UG-capable CPU */
 	bool activity_hlt, activity_shutdown, activity_wait_sipi;
 	u16 cr3_target_count;
-	u32 max_msr_list;		/* recommended max MSR-list entries */
+	u32 max_msr_list; /* recommended max MSR-list entries */
 	bool vmwrite_any_field;
 	bool inject_zero_len;
 	u32 mseg_revision;
@@ -238,16 +238,16 @@ struct vmx_caps {
 	bool vmfunc_eptp_switching;
 
 	/* Summary: may the VMM set these controls? */
-	bool secondary_ctls;		/* primary bit 31 */
-	bool ept;			/* secondary "enable EPT" */
-	bool vpid;			/* secondary "enable VPID" */
-	bool unrestricted;		/* "unrestricted guest" (needs EPT too) */
-	bool preemption_timer;		/* pin-based "activate preemption timer" */
+	bool secondary_ctls;   /* primary bit 31 */
+	bool ept;	       /* secondary "enable EPT" */
+	bool vpid;	       /* secondary "enable VPID" */
+	bool unrestricted;     /* "unrestricted guest" (needs EPT too) */
+	bool preemption_timer; /* pin-based "activate preemption timer" */
 	bool posted_intr;
 	bool virtual_nmis;
 	bool msr_bitmaps, io_bitmaps, tpr_shadow;
-	bool load_efer;			/* entry "load EFER" and exit "load EFER" */
-	bool load_pat;			/* entry "load PAT" and exit "load PAT" */
+	bool load_efer; /* entry "load EFER" and exit "load EFER" */
+	bool load_pat;	/* entry "load PAT" and exit "load PAT" */
 };
 
 /** Decode raw MSR values (pure). Ignores raw MSRs that cannot exist. */

@@ -11,7 +11,7 @@
 #include "lib/types.h"
 
 enum vmcs_field {
-#define VMCS_FIELD(name, enc) VMCS_##name = enc,
+#define VMCS_FIELD(name, enc) VMCS_##name = enc, // NOLINT(bugprone-macro-parentheses): X-macro
 #include "vmm/vmcs_fields.def"
 #undef VMCS_FIELD
 };
@@ -23,8 +23,7 @@ enum vmcs_field {
 #define VMCS_WIDTH_NAT 3
 
 /* Out of line: report and panic. */
-void __noreturn vmcs_access_failed(const char *op, unsigned long field,
-				   const char *name);
+void __noreturn vmcs_access_failed(const char *op, unsigned long field, const char *name);
 const char *vmx_insn_error_name(u32 err);
 
 static inline bool vmx_vmwrite_raw(unsigned long field, u64 val)
@@ -64,11 +63,11 @@ static inline u64 __vmcs_read(unsigned long f, const char *name)
 	return v;
 }
 
-#define VMCS_CHECKED(f, w, expr)                                            \
-	({                                                                  \
-		_Static_assert(VMCS_WIDTH(VMCS_##f) == (w),                 \
+#define VMCS_CHECKED(f, w, expr)                                                   \
+	({                                                                         \
+		_Static_assert(VMCS_WIDTH(VMCS_##f) == (w),                        \
 			       "VMCS field " #f " accessed with the wrong width"); \
-		expr;                                                       \
+		expr;                                                              \
 	})
 
 #define vmcs_write16(f, v) VMCS_CHECKED(f, VMCS_WIDTH_16, __vmcs_write(VMCS_##f, (u16)(v), #f))

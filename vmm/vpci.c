@@ -41,18 +41,15 @@ static u8 bdf_devfn(u32 bdf)
 	return (u8)bdf;
 }
 
-static u32 host_read(const struct vpci *v, const struct vpci_fn *f, u16 off,
-		     unsigned int width)
+static u32 host_read(const struct vpci *v, const struct vpci_fn *f, u16 off, unsigned int width)
 {
-	return v->host->read(v->host->ctx, 0, bdf_bus(f->bdf),
-			     bdf_devfn(f->bdf), off, width);
+	return v->host->read(v->host->ctx, 0, bdf_bus(f->bdf), bdf_devfn(f->bdf), off, width);
 }
 
-static void host_write(const struct vpci *v, const struct vpci_fn *f, u16 off,
-		       unsigned int width, u32 val)
+static void host_write(const struct vpci *v, const struct vpci_fn *f, u16 off, unsigned int width,
+		       u32 val)
 {
-	v->host->write(v->host->ctx, 0, bdf_bus(f->bdf), bdf_devfn(f->bdf), off,
-		       width, val);
+	v->host->write(v->host->ctx, 0, bdf_bus(f->bdf), bdf_devfn(f->bdf), off, width, val);
 }
 
 /* Index of the visible function bdf, or -1. */
@@ -91,16 +88,14 @@ static u32 bar_wmask(const struct pci_dev *d, unsigned int i)
 		return b->size ? (u32) ~(b->size - 1) & PCI_BAR_MEM_MASK : 0;
 	case PCI_BAR_MEM64_HI:
 		b = i ? &d->bars[i - 1] : NULL;
-		return b && b->kind == PCI_BAR_MEM64 && b->size
-			       ? (u32)(~(b->size - 1) >> 32)
-			       : 0;
-	default: return 0;
+		return b && b->kind == PCI_BAR_MEM64 && b->size ? (u32)(~(b->size - 1) >> 32) : 0;
+	default:
+		return 0;
 	}
 }
 
 /* Seed the shadows of a non-NIC function from the host. */
-static void seed_shadows(const struct vpci *v, struct vpci_fn *f,
-			 const struct pci_dev *d)
+static void seed_shadows(const struct vpci *v, struct vpci_fn *f, const struct pci_dev *d)
 {
 	if (f->role == VPCI_ROLE_NIC || !d || !v->host)
 		return;
@@ -117,8 +112,7 @@ static void seed_shadows(const struct vpci *v, struct vpci_fn *f,
 		f->rom = host_read(v, f, f->rom_off, 4);
 }
 
-static void add_fn(struct vpci *v, const struct pci_bus_info *bus, u32 bdf,
-		   enum vpci_role role)
+static void add_fn(struct vpci *v, const struct pci_bus_info *bus, u32 bdf, enum vpci_role role)
 {
 	struct vpci_fn *f;
 
@@ -127,8 +121,8 @@ static void add_fn(struct vpci *v, const struct pci_bus_info *bus, u32 bdf,
 	if (v->nr_visible >= VPCI_MAX_VISIBLE) {
 		pr_warn("more than %u visible functions: %02x:%02x.%u (%s) "
 			"stays hidden\n",
-			VPCI_MAX_VISIBLE, bdf_bus(bdf), bdf_devfn(bdf) >> 3,
-			bdf_devfn(bdf) & 7, role_name[role]);
+			VPCI_MAX_VISIBLE, bdf_bus(bdf), bdf_devfn(bdf) >> 3, bdf_devfn(bdf) & 7,
+			role_name[role]);
 		return;
 	}
 	f = &v->fns[v->nr_visible++];
@@ -141,22 +135,20 @@ static void add_fn(struct vpci *v, const struct pci_bus_info *bus, u32 bdf,
 /* Is d a PCI-to-PCI bridge whose secondary..subordinate buses hold bus? */
 static bool bridge_above(const struct pci_dev *d, u8 bus)
 {
-	return d->hdr_type == PCI_HEADER_BRIDGE && d->secondary_bus &&
-	       d->secondary_bus <= bus && bus <= d->subordinate_bus;
+	return d->hdr_type == PCI_HEADER_BRIDGE && d->secondary_bus && d->secondary_bus <= bus &&
+	       bus <= d->subordinate_bus;
 }
 
-void vpci_init(struct vpci *v, const struct pci_cfg_ops *host,
-	       const struct pci_bus_info *bus, u32 nic_bdf)
+void vpci_init(struct vpci *v, const struct pci_cfg_ops *host, const struct pci_bus_info *bus,
+	       u32 nic_bdf)
 {
-	unsigned int n =
-		bus && bus->seg == 0 ? MIN(bus->ndevs, PCI_MAX_DEVS) : 0;
+	unsigned int n = bus && bus->seg == 0 ? MIN(bus->ndevs, PCI_MAX_DEVS) : 0;
 
 	memset(v, 0, sizeof(*v));
 	v->host = host;
 	v->nic_bdf = nic_bdf;
 	if (nic_bdf != VPCI_NO_NIC && nic_bdf > 0xffff) {
-		pr_warn("NIC bdf 0x%x is not on segment 0: not visible\n",
-			nic_bdf);
+		pr_warn("NIC bdf 0x%x is not on segment 0: not visible\n", nic_bdf);
 		v->nic_bdf = VPCI_NO_NIC;
 	}
 	if (v->nic_bdf != VPCI_NO_NIC) {
@@ -164,9 +156,7 @@ void vpci_init(struct vpci *v, const struct pci_cfg_ops *host,
 		for (unsigned int i = 0; i < n; i++)
 			if (bridge_above(&bus->devs[i], bdf_bus(v->nic_bdf)))
 				add_fn(v, bus,
-				       PCI_BDF(bus->devs[i].bus,
-					       bus->devs[i].dev,
-					       bus->devs[i].fn),
+				       PCI_BDF(bus->devs[i].bus, bus->devs[i].dev, bus->devs[i].fn),
 				       VPCI_ROLE_PATH_BRIDGE);
 	}
 	for (unsigned int i = 0; i < n; i++) {
@@ -175,11 +165,9 @@ void vpci_init(struct vpci *v, const struct pci_cfg_ops *host,
 		if (d->bus != 0 || d->class_code != PCI_CLASS_BRIDGE)
 			continue;
 		if (d->subclass == PCI_SUBCLASS_BRIDGE_HOST)
-			add_fn(v, bus, PCI_BDF(0, d->dev, d->fn),
-			       VPCI_ROLE_HOST_BRIDGE);
+			add_fn(v, bus, PCI_BDF(0, d->dev, d->fn), VPCI_ROLE_HOST_BRIDGE);
 		else if (d->subclass == PCI_SUBCLASS_BRIDGE_ISA)
-			add_fn(v, bus, PCI_BDF(0, d->dev, d->fn),
-			       VPCI_ROLE_ISA_BRIDGE);
+			add_fn(v, bus, PCI_BDF(0, d->dev, d->fn), VPCI_ROLE_ISA_BRIDGE);
 	}
 	for (unsigned int i = 0; i < v->nr_visible; i++) {
 		u32 bdf = v->fns[i].bdf;
@@ -211,8 +199,7 @@ static u32 *shadow_reg(struct vpci_fn *f, u16 reg, u32 *wmask)
 }
 
 /* @pre: width 1, 2 or 4, off naturally aligned, off + width <= 256 */
-static u32 cfg_read(const struct vpci *v, struct vpci_fn *f, u16 off,
-		    unsigned int width)
+static u32 cfg_read(const struct vpci *v, struct vpci_fn *f, u16 off, unsigned int width)
 {
 	unsigned int shift = 8 * (off & 3);
 	u32 wmask;
@@ -224,8 +211,7 @@ static u32 cfg_read(const struct vpci *v, struct vpci_fn *f, u16 off,
 }
 
 /* Same @pre. Returns false if the write did not reach the host. */
-static bool cfg_write(const struct vpci *v, struct vpci_fn *f, u16 off,
-		      unsigned int width, u32 val)
+static bool cfg_write(const struct vpci *v, struct vpci_fn *f, u16 off, unsigned int width, u32 val)
 {
 	unsigned int shift = 8 * (off & 3);
 	u32 wmask = 0, m, nv;
@@ -267,8 +253,7 @@ static void no_target(struct vpci *v, unsigned int size, bool write, u32 *val)
 }
 
 /* Access at 0xcfc + byte, size 1/2/4. */
-static void data_io(struct vpci *v, unsigned int byte, unsigned int size,
-		    bool write, u32 *val)
+static void data_io(struct vpci *v, unsigned int byte, unsigned int size, bool write, u32 *val)
 {
 	unsigned int n = MIN(size, 4 - byte); /* bytes up to 0xcff */
 	struct vpci_fn *f = NULL;
@@ -277,8 +262,8 @@ static void data_io(struct vpci *v, unsigned int byte, unsigned int size,
 	u32 r;
 
 	if (v->cf8 & PCI_CF8_ENABLE)
-		f = find_fn(v, (u32)FIELD_GET(PCI_CF8_BUS | PCI_CF8_DEVFN,
-					      v->cf8)); /* == PCI_BDF() */
+		f = find_fn(v,
+			    (u32)FIELD_GET(PCI_CF8_BUS | PCI_CF8_DEVFN, v->cf8)); /* == PCI_BDF() */
 	if (!f || !v->host) {
 		no_target(v, size, write, val);
 		return;
@@ -289,8 +274,7 @@ static void data_io(struct vpci *v, unsigned int byte, unsigned int size,
 			passed = cfg_write(v, f, off, n, *val & ones(n));
 		else
 			for (unsigned int i = 0; i < n; i++)
-				passed &= cfg_write(v, f, off + i, 1,
-						    (*val >> (8 * i)) & 0xff);
+				passed &= cfg_write(v, f, off + i, 1, (*val >> (8 * i)) & 0xff);
 		if (!passed)
 			v->stats.blocked_writes++;
 		return;
@@ -308,8 +292,7 @@ static void data_io(struct vpci *v, unsigned int byte, unsigned int size,
 
 bool vpci_io(struct vpci *v, u16 port, unsigned int size, bool write, u32 *val)
 {
-	if (port < VPCI_PORT_FIRST || port > VPCI_PORT_LAST ||
-	    port == VPCI_PORT_RESET)
+	if (port < VPCI_PORT_FIRST || port > VPCI_PORT_LAST || port == VPCI_PORT_RESET)
 		return false;
 	if (write)
 		v->stats.writes++;
@@ -339,14 +322,12 @@ void vpci_print(const struct vpci *v)
 	for (unsigned int i = 0; i < v->nr_visible; i++) {
 		const struct vpci_fn *f = &v->fns[i];
 
-		printk("%s %02x:%02x.%u %s", i ? "," : "", bdf_bus(f->bdf),
-		       bdf_devfn(f->bdf) >> 3, bdf_devfn(f->bdf) & 7,
-		       f->role < ARRAY_SIZE(role_name) ? role_name[f->role]
-						       : "?");
+		printk("%s %02x:%02x.%u %s", i ? "," : "", bdf_bus(f->bdf), bdf_devfn(f->bdf) >> 3,
+		       bdf_devfn(f->bdf) & 7,
+		       f->role < ARRAY_SIZE(role_name) ? role_name[f->role] : "?");
 	}
 	printk("%s\n", v->nr_visible ? "" : " nothing");
 	printk("VPCI: reads=%lu writes=%lu hidden_reads=%lu "
 	       "blocked_writes=%lu\n",
-	       v->stats.reads, v->stats.writes, v->stats.hidden_reads,
-	       v->stats.blocked_writes);
+	       v->stats.reads, v->stats.writes, v->stats.hidden_reads, v->stats.blocked_writes);
 }

@@ -74,8 +74,8 @@ struct vpci {
  * (Linux does not scan past an absent function 0) and if more than
  * VPCI_MAX_VISIBLE functions qualify (the rest stay hidden).
  */
-void vpci_init(struct vpci *v, const struct pci_cfg_ops *host,
-	       const struct pci_bus_info *bus, u32 nic_bdf);
+void vpci_init(struct vpci *v, const struct pci_cfg_ops *host, const struct pci_bus_info *bus,
+	       u32 nic_bdf);
 
 /**
  * Emulate the guest's port access: port, size 1/2/4, direction; *val is

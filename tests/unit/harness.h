@@ -27,7 +27,6 @@ const char *harness_log(void);
 void harness_log_clear(void);
 
 /** Run a cmocka group with TAP output; returns the failure count. */
-#define HARNESS_RUN(tests) \
-	(harness_init(), cmocka_run_group_tests(tests, NULL, NULL))
+#define HARNESS_RUN(tests) (harness_init(), cmocka_run_group_tests(tests, NULL, NULL))
 
 #endif

@@ -32,8 +32,8 @@ struct fake_fn *fake_lookup(struct fake *f, u8 bus, u8 devfn)
 
 static bool fake_check(struct fake *f, u16 seg, u16 off, unsigned int width)
 {
-	if (seg != 0 || (width != 1 && width != 2 && width != 4) ||
-	    (off & (width - 1)) || (u32)off + width > f->ops.cfg_size) {
+	if (seg != 0 || (width != 1 && width != 2 && width != 4) || (off & (width - 1)) ||
+	    (u32)off + width > f->ops.cfg_size) {
 		f->out_of_range++;
 		return false;
 	}
@@ -43,9 +43,12 @@ static bool fake_check(struct fake *f, u16 seg, u16 off, unsigned int width)
 static unsigned int fn_nbars(const struct fake_fn *fn)
 {
 	switch (fn->cfg[PCI_HEADER_TYPE_8] & 0x7f) {
-	case 0: return 6;
-	case 1: return 2;
-	default: return 0;
+	case 0:
+		return 6;
+	case 1:
+		return 2;
+	default:
+		return 0;
 	}
 }
 
@@ -55,8 +58,7 @@ static void note_past_bars(struct fake_fn *fn, u16 off, unsigned int width)
 		fn->past_bars++;
 }
 
-static u32 fake_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		     unsigned int width)
+static u32 fake_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off, unsigned int width)
 {
 	struct fake *f = ctx;
 	struct fake_fn *fn;
@@ -70,8 +72,7 @@ static u32 fake_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
 	return get_le(&fn->cfg[off], width);
 }
 
-static void fake_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		       unsigned int width, u32 val)
+static void fake_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off, unsigned int width, u32 val)
 {
 	struct fake *f = ctx;
 	struct fake_fn *fn;
@@ -95,11 +96,9 @@ static void fake_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
 		bool host = fn->cfg[PCI_CLASS_8] == PCI_CLASS_BRIDGE &&
 			    fn->cfg[PCI_SUBCLASS_8] == PCI_SUBCLASS_BRIDGE_HOST;
 
-		if (val == 0xffffffffu && !host &&
-		    (cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)))
+		if (val == 0xffffffffu && !host && (cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)))
 			fn->decode_on_probe++;
-		put_le(&fn->cfg[off], 4,
-		       (val & fn->bar_wmask[i]) | (cur & ~fn->bar_wmask[i]));
+		put_le(&fn->cfg[off], 4, (val & fn->bar_wmask[i]) | (cur & ~fn->bar_wmask[i]));
 	} else {
 		fn->bad_writes++;
 	}
@@ -110,15 +109,17 @@ struct fake *fake_new(u16 cfg_size)
 	struct fake *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->ops = (struct pci_cfg_ops){ .read = fake_read, .write = fake_write,
-				       .ctx = f, .cfg_size = cfg_size,
+	f->ops = (struct pci_cfg_ops){ .read = fake_read,
+				       .write = fake_write,
+				       .ctx = f,
+				       .cfg_size = cfg_size,
 				       .name = "fake" };
 	return f;
 }
 
 /* A function: IDs, class, header type; everything else zero. */
-struct fake_fn *fake_add(struct fake *f, u8 bus, u8 dev, u8 fnum,
-				u16 vendor, u16 device, u32 class24, u8 hdr)
+struct fake_fn *fake_add(struct fake *f, u8 bus, u8 dev, u8 fnum, u16 vendor, u16 device,
+			 u32 class24, u8 hdr)
 {
 	struct fake_fn *fn;
 
@@ -156,14 +157,13 @@ void fake_bar_size(struct fake_fn *fn, unsigned int i, u64 size)
 }
 
 /* Program BAR i with flag bits and an address, and give it a size. */
-void fake_bar(struct fake_fn *fn, unsigned int i, u32 flags, u64 addr,
-		     u64 size)
+void fake_bar(struct fake_fn *fn, unsigned int i, u32 flags, u64 addr, u64 size)
 {
 	u32 low = (flags & PCI_BAR_IO) ? 0x3 : 0xf;
 
 	put_le(&fn->cfg[PCI_BAR_32(i)], 4, ((u32)addr & ~low) | flags);
-	if (!(flags & PCI_BAR_IO) &&
-	    FIELD_GET(PCI_BAR_MEM_TYPE, flags) == PCI_BAR_MEM_TYPE_64 && i < 5)
+	if (!(flags & PCI_BAR_IO) && FIELD_GET(PCI_BAR_MEM_TYPE, flags) == PCI_BAR_MEM_TYPE_64 &&
+	    i < 5)
 		put_le(&fn->cfg[PCI_BAR_32(i + 1)], 4, addr >> 32);
 	fake_bar_size(fn, i, size);
 }
@@ -231,8 +231,7 @@ struct fake *load_bed(const char *bed, u16 cfg_size)
 	text = harness_load_file(path, &len);
 	text = realloc(text, len + 1);
 	text[len] = '\0';
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		unsigned int bus, dev, fnum, n = 0;
 		char file[64], *tok, *tsave = NULL;
 		struct fake_fn *fn;
@@ -241,8 +240,7 @@ struct fake *load_bed(const char *bed, u16 cfg_size)
 
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
-		if (sscanf(line, "%x:%x.%u %63s %n", &bus, &dev, &fnum, file,
-			   (int *)&n) < 4)
+		if (sscanf(line, "%x:%x.%u %63s %n", &bus, &dev, &fnum, file, (int *)&n) < 4)
 			fail_msg("bad manifest line: %s", line);
 		snprintf(path, sizeof(path), "pci/%s/%s", bed, file);
 		blob = harness_load_file(path, &blen);
@@ -263,8 +261,8 @@ struct fake *load_bed(const char *bed, u16 cfg_size)
 		/* every non-zero BAR needs a size, or the fake would lie */
 		for (unsigned int i = 0; i < fn_nbars(fn); i++)
 			if (get_le(&fn->cfg[PCI_BAR_32(i)], 4) && !fn->sized[i])
-				fail_msg("%s %02x:%02x.%u bar%u has no size in the manifest",
-					 bed, bus, dev, fnum, i);
+				fail_msg("%s %02x:%02x.%u bar%u has no size in the manifest", bed,
+					 bus, dev, fnum, i);
 	}
 	free(text);
 	assert_true(f->nfns > 0);
@@ -273,14 +271,12 @@ struct fake *load_bed(const char *bed, u16 cfg_size)
 
 /* ---- assertions shared by the pci tests ---------------------------------- */
 
-const struct pci_dev *find(const struct pci_bus_info *bi, u8 bus,
-				  u8 dev, u8 fn)
+const struct pci_dev *find(const struct pci_bus_info *bi, u8 bus, u8 dev, u8 fn)
 {
 	return pci_find_bdf(bi, PCI_BDF(bus, dev, fn));
 }
 
-void assert_ids(const struct pci_dev *d, u16 vendor, u16 device,
-		       u8 cls, u8 sub)
+void assert_ids(const struct pci_dev *d, u16 vendor, u16 device, u8 cls, u8 sub)
 {
 	assert_non_null(d);
 	assert_int_equal(d->vendor, vendor);
@@ -289,8 +285,7 @@ void assert_ids(const struct pci_dev *d, u16 vendor, u16 device,
 	assert_int_equal(d->subclass, sub);
 }
 
-void assert_bar(const struct pci_dev *d, unsigned int i,
-		       enum pci_bar_kind kind, u64 size)
+void assert_bar(const struct pci_dev *d, unsigned int i, enum pci_bar_kind kind, u64 size)
 {
 	assert_int_equal(d->bars[i].kind, kind);
 	assert_int_equal(d->bars[i].size, size);
@@ -304,8 +299,7 @@ bool log_has(const char *s)
 /* A plain endpoint with memory decode on, so sizing must turn it off. */
 struct fake_fn *endpoint(struct fake *f, u8 bus, u8 dev)
 {
-	struct fake_fn *fn = fake_add(f, bus, dev, 0, 0x1af4, 0x1000 + dev,
-				      0x020000, 0);
+	struct fake_fn *fn = fake_add(f, bus, dev, 0, 0x1af4, 0x1000 + dev, 0x020000, 0);
 
 	put_le(&fn->cfg[PCI_COMMAND_16], 2,
 	       PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);

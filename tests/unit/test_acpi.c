@@ -49,8 +49,8 @@ static const void *fake_map(void *ctx, u64 pa, u64 len)
 	return NULL;
 }
 
-static struct region *add_region(struct bed *b, u64 pa, const void *data,
-				 size_t len, const char *sig)
+static struct region *add_region(struct bed *b, u64 pa, const void *data, size_t len,
+				 const char *sig)
 {
 	struct region *r;
 
@@ -89,8 +89,7 @@ static struct bed *bed_load(const char *name)
 	low(b)[0x40e] = 0xc0; /* EBDA segment 0x9fc0, as SeaBIOS */
 	low(b)[0x40f] = 0x9f;
 
-	snprintf(path, sizeof(path), "%s/acpi/%s/index.txt", harness_data_dir(),
-		 name);
+	snprintf(path, sizeof(path), "%s/acpi/%s/index.txt", harness_data_dir(), name);
 	f = fopen(path, "r");
 	if (!f)
 		fail_msg("cannot open %s", path);
@@ -103,8 +102,7 @@ static struct bed *bed_load(const char *name)
 
 		if (line[0] == '#')
 			continue;
-		assert_int_equal(sscanf(line, "%63s %7s %llx %u", file, sig,
-					&pa, &len), 4);
+		assert_int_equal(sscanf(line, "%63s %7s %llx %u", file, sig, &pa, &len), 4);
 		snprintf(rel, sizeof(rel), "acpi/%s/%s", name, file);
 		data = harness_load_file(rel, &got);
 		assert_int_equal(got, len);
@@ -183,8 +181,7 @@ static const struct acpi_table *table(const struct bed *b, const char *sig)
 
 /* ---- the real beds ------------------------------------------------------- */
 
-static void check_scope(const struct acpi_devscope *s, u8 type, u8 id, u8 bus,
-			u8 dev, u8 fn)
+static void check_scope(const struct acpi_devscope *s, u8 type, u8 id, u8 bus, u8 dev, u8 fn)
 {
 	assert_int_equal(s->type, type);
 	assert_int_equal(s->enum_id, id);
@@ -306,8 +303,7 @@ static void test_qemu_q35_iommu(void **state)
 	assert_non_null(t);
 	assert_int_equal(t->pa, 0x3ffe2280);
 	assert_int_equal(t->len, 112);
-	assert_memory_equal(acpi_map_table(&b->mem, t), blob(b, "DMAR")->data,
-			    112);
+	assert_memory_equal(acpi_map_table(&b->mem, t), blob(b, "DMAR")->data, 112);
 	assert_null(acpi_find_table(i, "DMAR", 1));
 	assert_null(acpi_find_table(i, "SSDT", 0));
 	assert_non_null(acpi_find_table(i, "FACS", 0));
@@ -516,8 +512,7 @@ static void test_xsdt_and_fallback(void **state)
 	assert_int_equal(acpi_init(&b->mem, NULL, b->info), 0);
 	assert_int_equal(b->info->nr_tables, 9);
 	assert_int_equal(b->info->nr_bad_tables, 0);
-	assert_int_equal(acpi_find_table(b->info, "WAET", 0)->pa,
-			 0x120000000ULL);
+	assert_int_equal(acpi_find_table(b->info, "WAET", 0)->pa, 0x120000000ULL);
 	assert_int_equal(b->info->rsdp_revision, 2);
 	assert_int_equal(b->info->rsdp_len, 36);
 	assert_int_equal(b->info->xsdt_pa, 0x7000000);
@@ -593,10 +588,10 @@ static void test_bad_lengths(void **state)
 	struct region *dmar = blob(b, "DMAR");
 
 	(void)state;
-	put32(hpet->data + 4, 0x100);   /* longer than the mapped data */
+	put32(hpet->data + 4, 0x100); /* longer than the mapped data */
 	resum(hpet);
-	put32(mcfg->data + 4, 20);      /* shorter than a header */
-	put32(dmar->data + 4, 0x200000);/* beyond the 1 MiB bound */
+	put32(mcfg->data + 4, 20);	 /* shorter than a header */
+	put32(dmar->data + 4, 0x200000); /* beyond the 1 MiB bound */
 	assert_int_equal(acpi_init(&b->mem, NULL, b->info), 0);
 	assert_int_equal(table(b, "HPET")->status, ACPI_TABLE_UNMAPPED);
 	assert_int_equal(table(b, "MCFG")->status, ACPI_TABLE_BAD_LENGTH);
@@ -610,11 +605,9 @@ static void test_bad_lengths(void **state)
 	assert_false(b->info->dmar.present);
 	assert_int_equal(b->info->madt.nr_cpus, 2);
 	/* parsers refuse a table longer than the bytes handed to them */
-	assert_int_equal(acpi_madt_parse(blob(b, "APIC")->data, 100,
-					 &b->info->madt), -EINVAL);
+	assert_int_equal(acpi_madt_parse(blob(b, "APIC")->data, 100, &b->info->madt), -EINVAL);
 	assert_false(b->info->madt.present);
-	assert_int_equal(acpi_fadt_parse(blob(b, "APIC")->data, 128,
-					 &b->info->fadt), -EINVAL);
+	assert_int_equal(acpi_fadt_parse(blob(b, "APIC")->data, 128, &b->info->fadt), -EINVAL);
 	bed_free(b);
 }
 

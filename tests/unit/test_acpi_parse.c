@@ -63,8 +63,7 @@ static void assert_log_has(const char *s)
 		fail_msg("log lacks \"%s\"; log:\n%s", s, harness_log());
 }
 
-static void check_scope(const struct acpi_devscope *s, u8 type, u8 id, u8 bus,
-			u8 dev, u8 fn)
+static void check_scope(const struct acpi_devscope *s, u8 type, u8 id, u8 bus, u8 dev, u8 fn)
 {
 	assert_int_equal(s->type, type);
 	assert_int_equal(s->enum_id, id);
@@ -109,8 +108,7 @@ static u8 *tb_done(struct tb *t)
 	return c;
 }
 
-static void tb_scope(struct tb *t, u8 type, u8 id, u8 bus, unsigned int npath,
-		     const u8 *path)
+static void tb_scope(struct tb *t, u8 type, u8 id, u8 bus, unsigned int npath, const u8 *path)
 {
 	u8 h[6] = { type, (u8)(6 + 2 * npath), 0, 0, id, bus };
 
@@ -140,8 +138,7 @@ static void test_dmar_synthetic(void **state)
 	drhd = tb_put(t, hdr, 16);
 	drhd[6] = 1;
 	put64(drhd + 8, 0xfed92000);
-	tb_scope(t, ACPI_DMAR_SCOPE_PCI_SUBHIERARCHY, 0, 0, 2,
-		 (u8[]){ 0x1c, 4, 0, 0 });
+	tb_scope(t, ACPI_DMAR_SCOPE_PCI_SUBHIERARCHY, 0, 0, 2, (u8[]){ 0x1c, 4, 0, 0 });
 	drhd[2] = (u8)(t->buf + t->len - drhd);
 	/* RMRR for a USB controller */
 	rmrr = tb_put(t, (u8[24]){ ACPI_DMAR_RMRR }, 24);
@@ -163,8 +160,7 @@ static void test_dmar_synthetic(void **state)
 	assert_int_equal(d->drhd[0].flags, ACPI_DMAR_DRHD_F_INCLUDE_PCI_ALL);
 	assert_int_equal(d->drhd[0].base, 0xfed91000);
 	assert_int_equal(d->drhd[0].nr_scopes, 2);
-	check_scope(&d->drhd[0].scopes[0], ACPI_DMAR_SCOPE_IOAPIC, 8, 0xf0,
-		    0x1f, 0);
+	check_scope(&d->drhd[0].scopes[0], ACPI_DMAR_SCOPE_IOAPIC, 8, 0xf0, 0x1f, 0);
 	check_scope(&d->drhd[0].scopes[1], ACPI_DMAR_SCOPE_HPET, 0, 0, 0x1f, 7);
 	assert_int_equal(d->drhd[1].segment, 1);
 	assert_int_equal(d->drhd[1].flags, 0);
@@ -174,8 +170,7 @@ static void test_dmar_synthetic(void **state)
 	assert_int_equal(d->nr_rmrr, 1);
 	assert_int_equal(d->rmrr[0].base, 0x7f000000);
 	assert_int_equal(d->rmrr[0].limit, 0x7f0fffff);
-	check_scope(&d->rmrr[0].scopes[0], ACPI_DMAR_SCOPE_PCI_ENDPOINT, 0, 0,
-		    0x14, 0);
+	check_scope(&d->rmrr[0].scopes[0], ACPI_DMAR_SCOPE_PCI_ENDPOINT, 0, 0, 0x14, 0);
 	assert_int_equal(d->nr_atsr, 1);
 	assert_int_equal(d->nr_rhsa, 1);
 	assert_int_equal(d->nr_other, 1);
@@ -195,8 +190,7 @@ static void test_dmar_synthetic(void **state)
 	/* RMRR shorter than its fixed part (24): skipped, walk goes on; its
 	 * other 16 bytes rewritten as two 8-byte structures of type 0x7f */
 	rmrr[2] = 16;
-	memcpy(rmrr + 16, (u8[16]){ 0x7f, 0, 8, 0, 0, 0, 0, 0,
-				    0x7f, 0, 8 }, 16);
+	memcpy(rmrr + 16, (u8[16]){ 0x7f, 0, 8, 0, 0, 0, 0, 0, 0x7f, 0, 8 }, 16);
 	c = tb_done(t);
 	harness_log_clear();
 	assert_int_equal(acpi_dmar_parse(c, t->len, d), -EBADMSG);
@@ -209,8 +203,7 @@ static void test_dmar_synthetic(void **state)
 	free(c);
 	rmrr[2] = 32;
 	put64(rmrr + 16, 0x7f0fffff);
-	memcpy(rmrr + 24, (u8[8]){ ACPI_DMAR_SCOPE_PCI_ENDPOINT, 8, 0, 0, 0, 0,
-				   0x14, 0 }, 8);
+	memcpy(rmrr + 24, (u8[8]){ ACPI_DMAR_SCOPE_PCI_ENDPOINT, 8, 0, 0, 0, 0, 0x14, 0 }, 8);
 	c = tb_done(t);
 	assert_int_equal(acpi_dmar_parse(c, t->len, d), 0);
 	assert_int_equal(d->rmrr[0].scopes[0].path[0].dev, 0x14);
@@ -240,8 +233,7 @@ static void test_dmar_limits(void **state)
 	drhd = tb_put(t, (u8[16]){ 0 }, 16);
 	put64(drhd + 8, 0xfed90000);
 	for (unsigned int i = 0; i < 40; i++)
-		tb_scope(t, ACPI_DMAR_SCOPE_PCI_ENDPOINT, 0, 0, 1,
-			 (u8[]){ (u8)i, 0 });
+		tb_scope(t, ACPI_DMAR_SCOPE_PCI_ENDPOINT, 0, 0, 1, (u8[]){ (u8)i, 0 });
 	drhd[2] = (u8)((t->buf + t->len - drhd) & 0xff);
 	drhd[3] = (u8)((t->buf + t->len - drhd) >> 8);
 	c = tb_done(t);
@@ -277,8 +269,7 @@ static void test_dmar_limits(void **state)
 	tb_header(t, "DMAR", 48);
 	drhd = tb_put(t, (u8[16]){ 0, 0, 16 + 26 }, 16);
 	put64(drhd + 8, 0xfed90000);
-	tb_scope(t, ACPI_DMAR_SCOPE_PCI_SUBHIERARCHY, 0, 0, 10,
-		 (u8[20]){ 0 });
+	tb_scope(t, ACPI_DMAR_SCOPE_PCI_SUBHIERARCHY, 0, 0, 10, (u8[20]){ 0 });
 	c = tb_done(t);
 	assert_int_equal(acpi_dmar_parse(c, t->len, d), 0);
 	assert_int_equal(d->drhd[0].scopes[0].nr_path, ACPI_DMAR_MAX_PATH);
@@ -360,8 +351,8 @@ static void test_fadt_short_and_x_fields(void **state)
 
 	/* X_ blocks win over the legacy ones; memory-space X_ is ignored */
 	memcpy(c, f->data, 244);
-	put32(c + 64, 0);           /* PM1a_CNT_BLK */
-	put32(c + 76, 0x1234);      /* PM_TMR_BLK */
+	put32(c + 64, 0);      /* PM1a_CNT_BLK */
+	put32(c + 76, 0x1234); /* PM_TMR_BLK */
 	c[208] = ACPI_GAS_SPACE_MEMORY;
 	put64(c + 140, 0x3ffe0080); /* X_DSDT */
 	assert_int_equal(acpi_fadt_parse(c, 244, o), 0);
@@ -380,8 +371,7 @@ static void test_fadt_short_and_x_fields(void **state)
 }
 
 /* Parse c (len bytes) as table number which; check the bounds. */
-static int parse_mutant(unsigned int which, const u8 *c, size_t len,
-			struct acpi_info *i)
+static int parse_mutant(unsigned int which, const u8 *c, size_t len, struct acpi_info *i)
 {
 	int err;
 
@@ -412,8 +402,7 @@ static int parse_mutant(unsigned int which, const u8 *c, size_t len,
  * only the documented errors. */
 static void test_mutations(void **state)
 {
-	static const char *const sigs[] = { "APIC", "DMAR", "FACP", "MCFG",
-					    "HPET" };
+	static const char *const sigs[] = { "APIC", "DMAR", "FACP", "MCFG", "HPET" };
 	static const u8 vals[] = { 0, 1, 0x7f, 0xff };
 	struct acpi_info *i = calloc(1, sizeof(*i));
 
@@ -430,8 +419,7 @@ static void test_mutations(void **state)
 			memcpy(c, r->data, r->len);
 			c[pos / 4] = vals[pos % 4];
 			err = parse_mutant(s, c, r->len, i);
-			assert_true(err == 0 || err == -EINVAL ||
-				    err == -EBADMSG);
+			assert_true(err == 0 || err == -EINVAL || err == -EBADMSG);
 			free(c);
 		}
 		blob_free(r);
@@ -486,8 +474,7 @@ static void test_identity_map(void **state)
 
 	(void)state;
 	assert_ptr_equal(m->map(m->ctx, 0x1000, 16), (const void *)0x1000);
-	assert_ptr_equal(m->map(m->ctx, 0xfffff000, 0x1000),
-			 (const void *)0xfffff000);
+	assert_ptr_equal(m->map(m->ctx, 0xfffff000, 0x1000), (const void *)0xfffff000);
 	assert_null(m->map(m->ctx, 0xfffff000, 0x1001));
 	assert_null(m->map(m->ctx, 0x100000000ULL, 1));
 	assert_null(m->map(m->ctx, ~0ULL, 2));

@@ -21,9 +21,7 @@ static char t_str[8];
 
 static const char *const t_enum_names[] = { "off", "trap", "sidecore", NULL };
 static const char *const t_flag_names[] = { "acpi", "pci", "vtd", NULL };
-static const struct cmdline_alias t_aliases[] = { { "com1", 0x3f8 },
-						  { "big", 5000 },
-						  { NULL, 0 } };
+static const struct cmdline_alias t_aliases[] = { { "com1", 0x3f8 }, { "big", 5000 }, { NULL, 0 } };
 
 static const struct cmdline_opt topts[] = {
 	{ .key = "num",
@@ -90,8 +88,7 @@ static void test_u64(void **state)
 	assert_int_equal(parse("num=1001"), 1);
 	assert_int_equal(t_num, 42);
 	assert_int_equal(parse("num=12a"), 1);
-	assert_true(
-		logged("HV: bad value '12a' for option 'num': not a number\n"));
+	assert_true(logged("HV: bad value '12a' for option 'num': not a number\n"));
 	assert_int_equal(parse("num=-5"), 1);
 	assert_int_equal(parse("num=0x"), 1);
 	assert_int_equal(parse("num="), 1);
@@ -150,8 +147,8 @@ static void test_bool(void **state)
 {
 	static const char *const yes[] = { "flag",     "flag=1",    "flag=on",
 					   "flag=yes", "flag=true", "flag=ON" };
-	static const char *const no[] = { "flag=0", "flag=off", "flag=no",
-					  "flag=false", "flag=No" };
+	static const char *const no[] = { "flag=0", "flag=off", "flag=no", "flag=false",
+					  "flag=No" };
 
 	(void)state;
 	for (unsigned int i = 0; i < ARRAY_SIZE(yes); i++) {
@@ -207,22 +204,10 @@ static void test_bdf(void **state)
 		{ "dev=0:00:00.0", 0 },
 	};
 	static const char *const bad[] = {
-		"dev=00:20.0",
-		"dev=00:00.8",
-		"dev=100:00.0",
-		"dev=00:00",
-		"dev=00.0",
-		"dev=00:00.0.0",
-		"dev=:00.0",
-		"dev=00:.0",
-		"dev=00:00.",
-		"dev=g0:00.0",
-		"dev=10000:00:00.0",
-		"dev=0:0:0:0.0",
-		"dev=00:0x1.0",
-		"dev=00:-1.0",
-		"dev=00:00.10",
-		"dev",
+		"dev=00:20.0",	"dev=00:00.8",	 "dev=100:00.0",      "dev=00:00",
+		"dev=00.0",	"dev=00:00.0.0", "dev=:00.0",	      "dev=00:.0",
+		"dev=00:00.",	"dev=g0:00.0",	 "dev=10000:00:00.0", "dev=0:0:0:0.0",
+		"dev=00:0x1.0", "dev=00:-1.0",	 "dev=00:00.10",      "dev",
 		"dev=",
 	};
 
@@ -323,12 +308,10 @@ static void test_splitting_and_unknown(void **state)
 	assert_true(logged("HV: unknown option 'foo' (ignored)\n"));
 	assert_true(logged("HV: unknown option 'bar' (ignored)\n"));
 	assert_true(logged("HV: unknown option '' (ignored)\n"));
-	assert_true(logged(
-		"HV: unknown option 'Num' (ignored)\n")); /* keys are case-sensitive */
+	assert_true(logged("HV: unknown option 'Num' (ignored)\n")); /* keys are case-sensitive */
 	assert_true(logged("HV: unknown option 'numx' (ignored)\n"));
 	/* mixed problems: each counted once, good options applied */
-	assert_int_equal(parse("num=5 size=64G flag=maybe mode=sidecore zzz"),
-			 4);
+	assert_int_equal(parse("num=5 size=64G flag=maybe mode=sidecore zzz"), 4);
 	assert_int_equal(t_num, 42);
 	assert_int_equal(t_size, MiB(64));
 	assert_false(t_bool);
@@ -420,11 +403,9 @@ static void test_hv_full_line(void **state)
 {
 	(void)state;
 	harness_log_clear();
-	assert_int_equal(
-		hv_options_parse(
-			"console=com2 loglevel=3 sidecore=1 nic=00:02.0 "
-			"panic=exit tsc=pit hv_mem=128M dump=acpi,pci"),
-		0);
+	assert_int_equal(hv_options_parse("console=com2 loglevel=3 sidecore=1 nic=00:02.0 "
+					  "panic=exit tsc=pit hv_mem=128M dump=acpi,pci"),
+			 0);
 	assert_int_equal(hv_opts.console, 0x2f8);
 	assert_int_equal(hv_opts.loglevel, 3);
 	assert_int_equal(hv_opts.sidecore, 1);
@@ -450,8 +431,7 @@ static void test_hv_full_line(void **state)
 	assert_int_equal(hv_opts.panic, PANIC_EXIT);
 
 	/* a second parse starts from the defaults again */
-	assert_int_equal(
-		hv_options_parse("console=0x2e8 sidecore=highest dump=pci"), 0);
+	assert_int_equal(hv_options_parse("console=0x2e8 sidecore=highest dump=pci"), 0);
 	assert_int_equal(hv_opts.console, 0x2e8);
 	assert_int_equal(hv_opts.sidecore, -1);
 	assert_false(hv_opts.nic_set);
@@ -470,23 +450,17 @@ static void test_hv_bad_values_keep_defaults(void **state)
 {
 	(void)state;
 	harness_log_clear();
-	assert_int_equal(
-		hv_options_parse(
-			"console=com5 loglevel=4 sidecore=x nic=00:20.0 "
-			"panic=explode tsc=rtc hv_mem=4M dump=usb viommu=trap"),
-		9);
+	assert_int_equal(hv_options_parse("console=com5 loglevel=4 sidecore=x nic=00:20.0 "
+					  "panic=explode tsc=rtc hv_mem=4M dump=usb viommu=trap"),
+			 9);
 	assert_memory_equal(&hv_opts, &hv_options_defaults, sizeof(hv_opts));
-	assert_true(logged(
-		"HV: bad value 'x' for option 'sidecore': not a number\n"));
+	assert_true(logged("HV: bad value 'x' for option 'sidecore': not a number\n"));
 	assert_true(logged("HV: bad value '4M' for option 'hv_mem': out of "
 			   "range [8M, 1G]\n"));
 	assert_true(logged("HV: bad value 'explode' for option 'panic': "
 			   "expected one of: halt exit reboot\n"));
 	assert_true(logged("HV: unknown option 'viommu' (ignored)\n"));
-	assert_int_equal(
-		hv_options_parse(
-			"hv_mem=2G hv_mem=1G sidecore=4096 loglevel=0"),
-		2);
+	assert_int_equal(hv_options_parse("hv_mem=2G hv_mem=1G sidecore=4096 loglevel=0"), 2);
 	assert_int_equal(hv_opts.hv_mem, GiB(1));
 	assert_int_equal(hv_opts.sidecore, -1);
 	assert_int_equal(hv_opts.loglevel, 0);
@@ -499,11 +473,10 @@ static void test_hv_bad_values_keep_defaults(void **state)
 static void test_hv_random(void **state)
 {
 	static const char *const bits[] = {
-		"console=", "loglevel=", "sidecore=", "nic=", "panic=", "tsc=",
-		"hv_mem=",  "dump=",	 "com1",      "0x",   "-",	"1",
-		"9",	    "f",	 "G",	      "M",    ":",	".",
-		",",	    " ",	 "=",	      "acpi", "exit",	"\t",
-		"x",	    "00:1f.7",
+		"console=", "loglevel=", "sidecore=", "nic=", "panic=",	 "tsc=", "hv_mem=",
+		"dump=",    "com1",	 "0x",	      "-",    "1",	 "9",	 "f",
+		"G",	    "M",	 ":",	      ".",    ",",	 " ",	 "=",
+		"acpi",	    "exit",	 "\t",	      "x",    "00:1f.7",
 	};
 	char s[256];
 
@@ -526,8 +499,7 @@ static void test_hv_random(void **state)
 		assert_true(problems >= 0 && problems <= parts);
 		assert_true(hv_opts.loglevel <= 3);
 		assert_true(hv_opts.sidecore >= -1 && hv_opts.sidecore <= 4095);
-		assert_true(hv_opts.hv_mem >= MiB(8) &&
-			    hv_opts.hv_mem <= GiB(1));
+		assert_true(hv_opts.hv_mem >= MiB(8) && hv_opts.hv_mem <= GiB(1));
 		assert_true(hv_opts.console >= 1 && hv_opts.console <= 0xffff);
 		assert_true(hv_opts.panic <= PANIC_REBOOT);
 		assert_true(hv_opts.tsc <= TSC_CPUID);

@@ -14,11 +14,10 @@
 #include "vmm/svm_caps.h"
 #include "vmm/vmx_caps.h"
 
-#define assert_log_has(s)                                                  \
-	do {                                                               \
-		if (!strstr(harness_log(), (s)))                           \
-			fail_msg("log lacks \"%s\"; log:\n%s", (s),        \
-				 harness_log());                           \
+#define assert_log_has(s)                                                           \
+	do {                                                                        \
+		if (!strstr(harness_log(), (s)))                                    \
+			fail_msg("log lacks \"%s\"; log:\n%s", (s), harness_log()); \
 	} while (0)
 
 #define CTLS(allowed0, allowed1) (((u64)(allowed1) << 32) | (u32)(allowed0))
@@ -33,10 +32,9 @@ static struct vmx_raw_msrs sample_raw(void)
 	struct vmx_raw_msrs r = { 0 };
 
 	r.feature_control = 0x5; /* locked, VMXON outside SMX */
-	r.basic = 0x12345ull | (4096ull << 32) | (6ull << 50) | (1ull << 54) |
-		  (1ull << 55);
-	r.pinbased = CTLS(0x16, 0x3f);		 /* no preemption timer */
-	r.true_pinbased = CTLS(0x16, 0x7f);	 /* bit 6: preemption timer */
+	r.basic = 0x12345ull | (4096ull << 32) | (6ull << 50) | (1ull << 54) | (1ull << 55);
+	r.pinbased = CTLS(0x16, 0x3f);	    /* no preemption timer */
+	r.true_pinbased = CTLS(0x16, 0x7f); /* bit 6: preemption timer */
 	r.procbased = CTLS(0x0401e172, 0xfff9fffe);
 	r.true_procbased = CTLS(0x04006172, 0xfff9fffe); /* CR3 exits optional */
 	r.exit = CTLS(0x00036dff, 0x003fffff);
@@ -49,13 +47,12 @@ static struct vmx_raw_msrs sample_raw(void)
 	r.cr0_fixed1 = 0xffffffff;
 	r.cr4_fixed0 = 0x2000;
 	r.cr4_fixed1 = 0x3727ff;
-	r.vmcs_enum = 0x2e;			 /* max index 0x17 */
+	r.vmcs_enum = 0x2e; /* max index 0x17 */
 	/* EPT (1), RDTSCP (3), VPID (5), unrestricted guest (7), VMFUNC (13) */
 	r.procbased2 = CTLS(0, 0x20aa);
 	/* exec-only, 4-level walk, UC, WB, 2M, INVEPT single+all, INVVPID all types */
-	r.ept_vpid_cap = (1ull << 0) | (1ull << 6) | (1ull << 8) | (1ull << 14) |
-			 (1ull << 16) | (1ull << 20) | (1ull << 25) |
-			 (1ull << 26) | (1ull << 32) | (1ull << 40) |
+	r.ept_vpid_cap = (1ull << 0) | (1ull << 6) | (1ull << 8) | (1ull << 14) | (1ull << 16) |
+			 (1ull << 20) | (1ull << 25) | (1ull << 26) | (1ull << 32) | (1ull << 40) |
 			 (1ull << 41) | (1ull << 42) | (1ull << 43);
 	r.vmfunc = 1;
 	return r;
@@ -221,18 +218,14 @@ static void test_vmx_ctls_adjust(void **state)
 	(void)state;
 	vmx_caps_decode(&r, &c);
 	assert_true(vmx_ctls_adjust(&c.procbased,
-				    VMX_PROCBASED_HLT_EXITING |
-					    VMX_PROCBASED_SECONDARY_CTLS,
-				    &v));
+				    VMX_PROCBASED_HLT_EXITING | VMX_PROCBASED_SECONDARY_CTLS, &v));
 	assert_int_equal(v, 0x04006172u | (1u << 7) | (1u << 31));
 	/* Bit 0 is never allowed to be 1 in this sample. */
 	assert_false(vmx_ctls_adjust(&c.procbased, 1u, &v));
 	assert_int_equal(v, 0x04006172u | (1u << 7) | (1u << 31));
 	assert_true(vmx_ctls_allows(&c.procbased2,
-				    VMX_PROCBASED2_ENABLE_EPT |
-					    VMX_PROCBASED2_UNRESTRICTED_GUEST));
-	assert_false(vmx_ctls_allows(&c.procbased2,
-				     VMX_PROCBASED2_VIRT_INTR_DELIVERY));
+				    VMX_PROCBASED2_ENABLE_EPT | VMX_PROCBASED2_UNRESTRICTED_GUEST));
+	assert_false(vmx_ctls_allows(&c.procbased2, VMX_PROCBASED2_VIRT_INTR_DELIVERY));
 }
 
 static void test_vmx_print(void **state)
@@ -244,7 +237,8 @@ static void test_vmx_print(void **state)
 	vmx_caps_decode(&r, &c);
 	harness_log_clear();
 	vmx_caps_print(&c);
-	assert_log_has("VMX: basic=0x00d8100000012345 rev=0x12345 vmcs_size=4096 memtype=WB true_ctls=1\n");
+	assert_log_has(
+		"VMX: basic=0x00d8100000012345 rev=0x12345 vmcs_size=4096 memtype=WB true_ctls=1\n");
 	assert_log_has("VMX: pinbased allowed0=0x00000016 allowed1=0x0000007f\n");
 	assert_log_has("VMX: procbased allowed0=0x04006172 allowed1=0xfff9fffe\n");
 	assert_log_has("VMX: procbased2 allowed0=0x00000000 allowed1=0x000020aa\n");
@@ -252,20 +246,22 @@ static void test_vmx_print(void **state)
 	assert_log_has("VMX: entry allowed0=0x000011fb allowed1=0x0000ffff\n");
 	assert_log_has("activity=hlt,shutdown,wait-sipi cr3_targets=4 ");
 	assert_log_has("invvpid=addr,single,all,single-globals ");
-	assert_log_has("VMX: ept=1 vpid=1 unrestricted=1 ept_4level=1 ept_wb=1 ept_2m=1 ept_1g=0 invept=single,all ad=0 preemption_timer=1 feature_control=0x5 (vmxon ok)\n");
+	assert_log_has(
+		"VMX: ept=1 vpid=1 unrestricted=1 ept_4level=1 ept_wb=1 ept_2m=1 ept_1g=0 invept=single,all ad=0 preemption_timer=1 feature_control=0x5 (vmxon ok)\n");
 
 	r.procbased2 = CTLS(0, 0);
 	vmx_caps_decode(&r, &c);
 	harness_log_clear();
 	vmx_caps_print(&c);
-	assert_log_has("VMX: ept=0 vpid=0 unrestricted=0 ept_4level=0 ept_wb=0 ept_2m=0 ept_1g=0 invept=none ad=0 ");
+	assert_log_has(
+		"VMX: ept=0 vpid=0 unrestricted=0 ept_4level=0 ept_wb=0 ept_2m=0 ept_1g=0 invept=none ad=0 ");
 }
 
 /* ---- fake RDMSR for vmx_raw_msrs_read() ---- */
 
 static struct vmx_raw_msrs fake;
-static u32 fake_fault_msr;	/* this MSR raises #GP */
-static u64 fake_read_mask;	/* bit (msr - 0x480) per VMX MSR read */
+static u32 fake_fault_msr; /* this MSR raises #GP */
+static u64 fake_read_mask; /* bit (msr - 0x480) per VMX MSR read */
 
 bool rdmsr_safe(u32 msr, u64 *val)
 {
@@ -384,8 +380,9 @@ static void test_vmx_read_host(void **state)
 /* ---- SVM ---- */
 
 /* QEMU 7.2 TCG -cpu max: SVM rev 1, 16 ASIDs, EDX = NP | VGIF. */
-static const struct cpuid_regs qemu_leaf = { .eax = 1, .ebx = 16, .ecx = 0,
-					     .edx = (1u << 0) | (1u << 16) };
+static const struct cpuid_regs qemu_leaf = {
+	.eax = 1, .ebx = 16, .ecx = 0, .edx = (1u << 0) | (1u << 16)
+};
 
 static void test_svm_qemu(void **state)
 {
@@ -412,14 +409,14 @@ static void test_svm_qemu(void **state)
 
 	harness_log_clear();
 	svm_caps_print(&c);
-	assert_log_has("SVM: rev=1 asids=16 npt=1 nrips=0 decode_assists=0 vmcb_clean=0 flush_by_asid=0 pause_filter=0 avic=0 vgif=1 lbrv=0 svm_lock=0 disabled=0 ");
+	assert_log_has(
+		"SVM: rev=1 asids=16 npt=1 nrips=0 decode_assists=0 vmcb_clean=0 flush_by_asid=0 pause_filter=0 avic=0 vgif=1 lbrv=0 svm_lock=0 disabled=0 ");
 	assert_log_has(" edx=0x00010001 vm_cr=0x0 usable=1\n");
 }
 
 static void test_svm_absent_and_vm_cr(void **state)
 {
-	struct cpuid_regs junk = { 0xffffffff, 0xffffffff, 0xffffffff,
-				   0xffffffff };
+	struct cpuid_regs junk = { 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff };
 	struct svm_caps c;
 
 	(void)state;
@@ -483,8 +480,7 @@ static void test_svm_feature_bits(void **state)
 		for (size_t j = 0; j < ARRAY_SIZE(t); j++)
 			set += *(const bool *)((const char *)&c + t[j].off);
 		if (!*(const bool *)((const char *)&c + t[i].off) || set != 1)
-			fail_msg("EDX bit %u decoded wrongly (%u flags set)",
-				 t[i].bit, set);
+			fail_msg("EDX bit %u decoded wrongly (%u flags set)", t[i].bit, set);
 	}
 }
 

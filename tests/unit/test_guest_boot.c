@@ -144,28 +144,20 @@ static void test_qemu_plan(void **state)
 	assert_int_equal(p->cmdline_pa, 0x18000);
 	assert_int_equal(p->cmdline_len, strlen("console=ttyS0 quiet"));
 	/* Both hypervisor ranges are holes, the ACPI tables sit in one. */
-	EXPECT_E820(p, { 0x0, 0x9fc00, AV }, { 0x9fc00, 0x400, RS },
-		    { 0xf0000, 0x10000, RS },
-		    { 0x132000, 0x3be00000 - 0x132000, AV },
-		    { 0x3fdf0000, 0x10000, ACPI },
-		    { 0x3fe00000, 0x3ffdf000 - 0x3fe00000, AV },
-		    { 0x3ffdf000, 0x21000, RS }, { 0xb0000000, 0x10000000, RS },
-		    { 0xfed1c000, 0x4000, RS }, { 0xfffc0000, 0x40000, RS },
-		    { 0xfd00000000ULL, 0x300000000ULL, RS });
+	EXPECT_E820(p, { 0x0, 0x9fc00, AV }, { 0x9fc00, 0x400, RS }, { 0xf0000, 0x10000, RS },
+		    { 0x132000, 0x3be00000 - 0x132000, AV }, { 0x3fdf0000, 0x10000, ACPI },
+		    { 0x3fe00000, 0x3ffdf000 - 0x3fe00000, AV }, { 0x3ffdf000, 0x21000, RS },
+		    { 0xb0000000, 0x10000000, RS }, { 0xfed1c000, 0x4000, RS },
+		    { 0xfffc0000, 0x40000, RS }, { 0xfd00000000ULL, 0x300000000ULL, RS });
 
 	harness_log_clear();
 	guest_boot_print(p);
-	assert_non_null(strstr(harness_log(),
-			       "GUESTBOOT: kernel 2.15 load=0x1000000 "
-			       "init_size=0x3f98000 entry=0x1000200"));
-	assert_non_null(
-		strstr(harness_log(),
-		       "GUESTBOOT: initrd [0x960000,0xae5e55) in place"));
-	assert_non_null(strstr(harness_log(),
-			       "GUESTBOOT: e820 [0x0000000000132000-"
-			       "0x000000003bdfffff] 1 available"));
-	assert_non_null(strstr(harness_log(),
-			       "GUESTBOOT: cmdline \"console=ttyS0 quiet\""));
+	assert_non_null(strstr(harness_log(), "GUESTBOOT: kernel 2.15 load=0x1000000 "
+					      "init_size=0x3f98000 entry=0x1000200"));
+	assert_non_null(strstr(harness_log(), "GUESTBOOT: initrd [0x960000,0xae5e55) in place"));
+	assert_non_null(strstr(harness_log(), "GUESTBOOT: e820 [0x0000000000132000-"
+					      "0x000000003bdfffff] 1 available"));
+	assert_non_null(strstr(harness_log(), "GUESTBOOT: cmdline \"console=ttyS0 quiet\""));
 	free_fixture(f);
 }
 
@@ -194,8 +186,7 @@ static void test_hv_over_pref_relocates(void **state)
 static void test_lesser_alignment_fallback(void **state)
 {
 	static const struct mem_range small[] = {
-		{ 0x0, 0x9fc00, AV },
-		{ 0x100000, 0x5100000, AV }, /* RAM up to 0x5200000 */
+		{ 0x0, 0x9fc00, AV }, { 0x100000, 0x5100000, AV }, /* RAM up to 0x5200000 */
 	};
 	struct fixture *f = qemu_fixture();
 	struct guest_boot_plan *p = f->plan;
@@ -214,9 +205,8 @@ static void test_lesser_alignment_fallback(void **state)
 	/* 16, 8 and 4 MiB alignments all run past 0x5200000. */
 	assert_int_equal(p->kernel_load_pa, 0x1200000);
 	assert_int_equal(p->kernel_alignment, 0x200000);
-	assert_int_equal(guest_boot_build(p, &f->in, f->bz, zp, cl, sizeof(cl),
-					  gdt, sizeof(gdt), pt,
-					  GUEST_BOOT_PT_SIZE),
+	assert_int_equal(guest_boot_build(p, &f->in, f->bz, zp, cl, sizeof(cl), gdt, sizeof(gdt),
+					  pt, GUEST_BOOT_PT_SIZE),
 			 0);
 	/* boot.rst: a loader using min_alignment updates kernel_alignment. */
 	assert_int_equal(bp_get32(zp, BP_KERNEL_ALIGNMENT), 0x200000);
@@ -238,8 +228,7 @@ static void test_no_room_for_kernel(void **state)
 	f->in.nr_fw = ARRAY_SIZE(tiny);
 	f->in.nr_extra = 0;
 	f->in.nr_hv = 0;
-	expect_error(f, -ENOMEM,
-		     "no free guest RAM below 4 GiB for the kernel");
+	expect_error(f, -ENOMEM, "no free guest RAM below 4 GiB for the kernel");
 	free_fixture(f);
 }
 
@@ -258,8 +247,7 @@ static void test_fixed_kernel(void **state)
 	assert_true(p->initrd_move);
 	assert_int_equal(p->initrd_src_pa, 0x2000000);
 	/* Highest page-aligned RAM below initrd_addr_max: the top piece. */
-	assert_int_equal(p->initrd_pa,
-			 ALIGN_DOWN(0x3ffdf000 - INITRD_LEN, PAGE_SIZE));
+	assert_int_equal(p->initrd_pa, ALIGN_DOWN(0x3ffdf000 - INITRD_LEN, PAGE_SIZE));
 	/* A hypervisor range at pref_address cannot be worked around. */
 	f->hv[f->in.nr_hv++] = (struct mem_range){ 0x1100000, 0x80000, RS };
 	expect_error(f, -ENOMEM, "non-relocatable kernel needs [0x1000000");
@@ -278,8 +266,7 @@ static void test_initrd_above_max_moves(void **state)
 	assert_int_equal(p->kernel_load_pa, 0x1000000);
 	assert_true(p->initrd_move);
 	assert_int_equal(p->initrd_src_pa, 0x30000000);
-	assert_int_equal(p->initrd_pa,
-			 ALIGN_DOWN(0x20000000 - INITRD_LEN, PAGE_SIZE));
+	assert_int_equal(p->initrd_pa, ALIGN_DOWN(0x20000000 - INITRD_LEN, PAGE_SIZE));
 	assert_int_equal(p->initrd_len, INITRD_LEN);
 	/* Straddling the limit moves it too: its last byte must be <= max. */
 	f->in.initrd_pa = 0x20000000 - INITRD_LEN + 1;
@@ -294,12 +281,10 @@ static void test_initrd_above_max_moves(void **state)
 	bp_put32(f->bz, BP_INITRD_ADDR_MAX, 0x7fffffff);
 	assert_int_equal(plan_it(f), 0);
 	assert_true(p->initrd_move);
-	assert_int_equal(p->initrd_pa,
-			 ALIGN_DOWN(0x3ffdf000 - INITRD_LEN, PAGE_SIZE));
+	assert_int_equal(p->initrd_pa, ALIGN_DOWN(0x3ffdf000 - INITRD_LEN, PAGE_SIZE));
 	/* Nowhere to go below a tiny limit. */
 	bp_put32(f->bz, BP_INITRD_ADDR_MAX, 0x000fffff);
-	expect_error(f, -ENOMEM,
-		     "no free guest RAM below 0x100000 for the initrd");
+	expect_error(f, -ENOMEM, "no free guest RAM below 0x100000 for the initrd");
 	free_fixture(f);
 }
 
@@ -329,13 +314,11 @@ static void test_too_old_protocol(void **state)
 
 	(void)state;
 	bp_put16(f->bz, BP_VERSION, 0x020b);
-	expect_error(f, -EINVAL,
-		     "bzImage too old for the 64-bit entry (protocol 2.11)");
+	expect_error(f, -EINVAL, "bzImage too old for the 64-bit entry (protocol 2.11)");
 	bp_put16(f->bz, BP_VERSION, 0x020c); /* 2.12 is enough */
 	assert_int_equal(plan_it(f), 0);
 	bp_put16(f->bz, BP_XLOADFLAGS, 0x7e);
-	expect_error(f, -EINVAL,
-		     "bzImage has no 64-bit entry (xloadflags 0x007e)");
+	expect_error(f, -EINVAL, "bzImage has no 64-bit entry (xloadflags 0x007e)");
 	free_fixture(f);
 }
 
@@ -363,16 +346,13 @@ static void test_truncated_header(void **state)
 	struct fixture *f = qemu_fixture();
 
 	(void)state;
-	assert_int_equal(guest_boot_plan(&f->in, f->bz, 0x200, f->plan),
-			 -EINVAL);
+	assert_int_equal(guest_boot_plan(&f->in, f->bz, 0x200, f->plan), -EINVAL);
 	assert_non_null(strstr(f->plan->error, "truncated (512 bytes"));
 	/* Magic and version readable, but the header runs to 0x26c. */
-	assert_int_equal(guest_boot_plan(&f->in, f->bz, 0x26b, f->plan),
-			 -EINVAL);
+	assert_int_equal(guest_boot_plan(&f->in, f->bz, 0x26b, f->plan), -EINVAL);
 	assert_non_null(strstr(f->plan->error, "header ends at 0x26c"));
 	assert_int_equal(guest_boot_plan(&f->in, f->bz, 0x26c, f->plan), 0);
-	assert_int_equal(guest_boot_plan(&f->in, NULL, 0x4000, f->plan),
-			 -EINVAL);
+	assert_int_equal(guest_boot_plan(&f->in, NULL, 0x4000, f->plan), -EINVAL);
 	/* Header length byte: too short for init_size, or past 0x290. */
 	bp_put8(f->bz, BP_JUMP_LEN, 0x5f);
 	expect_error(f, -EINVAL, "header length bad (ends at 0x261)");
@@ -448,8 +428,7 @@ static void test_e820_too_many(void **state)
 	m[n++] = (struct mem_range){ 0x100000, 0x10000000, AV };
 	/* 126 reserved fragments above 4 GiB, not adjacent: 128 in all. */
 	for (unsigned int i = 0; i < 126; i++)
-		m[n++] = (struct mem_range){ 0x100000000ULL + i * 0x2000,
-					     0x1000, RS };
+		m[n++] = (struct mem_range){ 0x100000000ULL + i * 0x2000, 0x1000, RS };
 	f->in.fw_map = m;
 	f->in.nr_fw = n;
 	f->in.nr_hv = 0;
@@ -519,18 +498,16 @@ static void build_qemu(struct fixture *f, struct built *b)
 {
 	assert_int_equal(plan_it(f), 0);
 	memset(b, 0xcc, sizeof(*b));
-	assert_int_equal(guest_boot_build(f->plan, &f->in, f->bz, b->zp, b->cl,
-					  sizeof(b->cl), b->gdt, sizeof(b->gdt),
-					  b->pt, sizeof(b->pt)),
+	assert_int_equal(guest_boot_build(f->plan, &f->in, f->bz, b->zp, b->cl, sizeof(b->cl),
+					  b->gdt, sizeof(b->gdt), b->pt, sizeof(b->pt)),
 			 0);
 }
 
 static void test_zero_page_bytes(void **state)
 {
 	/* Guest E820 entry 3, raw: addr 0x132000, size 0x3bcce000, type 1. */
-	static const u8 e820_3[20] = { 0x00, 0x20, 0x13, 0,    0,    0, 0,
-				       0,    0x00, 0xe0, 0xcc, 0x3b, 0, 0,
-				       0,    0,	   1,	 0,    0,    0 };
+	static const u8 e820_3[20] = { 0x00, 0x20, 0x13, 0, 0, 0, 0, 0, 0x00, 0xe0,
+				       0xcc, 0x3b, 0,	 0, 0, 0, 1, 0, 0,    0 };
 	static const u8 rsdp[8] = { 0x10, 0x5a, 0x0f, 0, 0, 0, 0, 0 };
 	struct fixture *f = qemu_fixture();
 	struct built *b = malloc(sizeof(*b));
@@ -557,34 +534,32 @@ static void test_zero_page_bytes(void **state)
 	assert_int_equal(bp_get32(zp, 0x0c8), 0);
 	/* The header as copied, except the fields a loader writes. */
 	for (i = BP_HDR_START; i < 0x26c; i++) {
-		bool written =
-			i == 0x210 || i == 0x211 || (i >= 0x214 && i < 0x220) ||
-			(i >= 0x224 && i < 0x22c) ||
-			(i >= 0x230 && i < 0x234) || (i >= 0x250 && i < 0x258);
+		bool written = i == 0x210 || i == 0x211 || (i >= 0x214 && i < 0x220) ||
+			       (i >= 0x224 && i < 0x22c) || (i >= 0x230 && i < 0x234) ||
+			       (i >= 0x250 && i < 0x258);
 
 		if (!written && zp[i] != header[i])
-			fail_msg("header byte 0x%x: 0x%x != 0x%x", i, zp[i],
-				 header[i]);
+			fail_msg("header byte 0x%x: 0x%x != 0x%x", i, zp[i], header[i]);
 	}
 	assert_int_equal(zp[0x1f1], 39);
 	assert_int_equal(bp_get16(zp, 0x1fe), 0xaa55);
 	assert_memory_equal(zp + 0x202, "HdrS", 4);
 	assert_int_equal(bp_get16(zp, 0x206), 0x020f);
-	assert_int_equal(zp[0x210], 0xff);		  /* type_of_loader */
-	assert_int_equal(zp[0x211], 0x01);		  /* LOADED_HIGH only */
-	assert_int_equal(bp_get32(zp, 0x214), 0x1000000); /* code32_start */
-	assert_int_equal(bp_get32(zp, 0x218), INITRD_PA); /* ramdisk_image */
+	assert_int_equal(zp[0x210], 0xff);		   /* type_of_loader */
+	assert_int_equal(zp[0x211], 0x01);		   /* LOADED_HIGH only */
+	assert_int_equal(bp_get32(zp, 0x214), 0x1000000);  /* code32_start */
+	assert_int_equal(bp_get32(zp, 0x218), INITRD_PA);  /* ramdisk_image */
 	assert_int_equal(bp_get32(zp, 0x21c), INITRD_LEN); /* ramdisk_size */
 	assert_int_equal(bp_get16(zp, 0x224), 0);	   /* heap_end_ptr */
 	assert_int_equal(bp_get32(zp, 0x228), 0x18000);	   /* cmd_line_ptr */
 	assert_int_equal(bp_get32(zp, 0x22c), 0x7fffffff); /* initrd_addr_max */
-	assert_int_equal(bp_get32(zp, 0x230), 0x200000);  /* kernel_alignment */
-	assert_int_equal(zp[0x234], 1);			  /* relocatable */
-	assert_int_equal(bp_get16(zp, 0x236), 0x7f);	  /* xloadflags */
-	assert_int_equal(bp_get32(zp, 0x238), 0x7ff);	  /* cmdline_size */
-	assert_int_equal(bp_get64(zp, 0x250), 0);	  /* setup_data */
-	assert_int_equal(bp_get64(zp, 0x258), 0x1000000); /* pref_address */
-	assert_int_equal(bp_get32(zp, 0x260), INIT_SIZE); /* init_size */
+	assert_int_equal(bp_get32(zp, 0x230), 0x200000);   /* kernel_alignment */
+	assert_int_equal(zp[0x234], 1);			   /* relocatable */
+	assert_int_equal(bp_get16(zp, 0x236), 0x7f);	   /* xloadflags */
+	assert_int_equal(bp_get32(zp, 0x238), 0x7ff);	   /* cmdline_size */
+	assert_int_equal(bp_get64(zp, 0x250), 0);	   /* setup_data */
+	assert_int_equal(bp_get64(zp, 0x258), 0x1000000);  /* pref_address */
+	assert_int_equal(bp_get32(zp, 0x260), INIT_SIZE);  /* init_size */
 	/* Between the header and the E820 table: nothing. */
 	for (i = 0x26c; i < 0x2d0; i++)
 		assert_int_equal(zp[i], 0);
@@ -618,8 +593,7 @@ static void test_zero_page_moved_initrd_no_rsdp(void **state)
 	f->in.initrd_pa = 0x30000000;
 	f->in.acpi_rsdp_pa = 0;
 	build_qemu(f, b);
-	assert_int_equal(bp_get32(b->zp, 0x218),
-			 ALIGN_DOWN(0x20000000 - INITRD_LEN, PAGE_SIZE));
+	assert_int_equal(bp_get32(b->zp, 0x218), ALIGN_DOWN(0x20000000 - INITRD_LEN, PAGE_SIZE));
 	assert_int_equal(bp_get32(b->zp, 0x21c), INITRD_LEN);
 	assert_int_equal(bp_get64(b->zp, 0x070), 0);
 	f->in.initrd_len = 0;
@@ -653,8 +627,7 @@ static void test_gdt(void **state)
 	assert_true(cs & BIT(55));
 	/* Data: 4 GiB flat (base 0, limit 0xfffff pages), read/write, B=1. */
 	assert_int_equal((ds & 0xffff) | ((ds >> 32) & 0xf0000), 0xfffff);
-	assert_int_equal(((ds >> 16) & 0xffffff) | ((ds >> 32) & 0xff000000),
-			 0);
+	assert_int_equal(((ds >> 16) & 0xffffff) | ((ds >> 32) & 0xff000000), 0);
 	assert_int_equal((ds >> 40) & 0xe, 0x2);
 	assert_true(ds & BIT(47));
 	assert_true(ds & BIT(54));
@@ -663,9 +636,8 @@ static void test_gdt(void **state)
 	assert_int_equal(GUEST_BOOT_DESC_AR(cs), 0xa09b);
 	assert_int_equal(GUEST_BOOT_DESC_AR(ds), 0xc093);
 	/* Too small a GDT buffer is refused. */
-	assert_int_equal(guest_boot_build(f->plan, &f->in, f->bz, b->zp, b->cl,
-					  sizeof(b->cl), b->gdt, 24, b->pt,
-					  sizeof(b->pt)),
+	assert_int_equal(guest_boot_build(f->plan, &f->in, f->bz, b->zp, b->cl, sizeof(b->cl),
+					  b->gdt, 24, b->pt, sizeof(b->pt)),
 			 -EINVAL);
 	free(b);
 	free_fixture(f);
@@ -686,14 +658,13 @@ static bool walk(const struct built *b, u64 pml4_pa, u64 va, u64 *pa)
 	const u64 addr = GENMASK(51, 12);
 	u64 e;
 
-	if (!pt_read(b, pml4_pa, pml4_pa + ((va >> 39) & 511) * 8, &e) ||
-	    !(e & 1) || !(e & 2))
+	if (!pt_read(b, pml4_pa, pml4_pa + ((va >> 39) & 511) * 8, &e) || !(e & 1) || !(e & 2))
 		return false;
-	if (!pt_read(b, pml4_pa, (e & addr) + ((va >> 30) & 511) * 8, &e) ||
-	    !(e & 1) || !(e & 2) || (e & BIT(7)))
+	if (!pt_read(b, pml4_pa, (e & addr) + ((va >> 30) & 511) * 8, &e) || !(e & 1) || !(e & 2) ||
+	    (e & BIT(7)))
 		return false;
-	if (!pt_read(b, pml4_pa, (e & addr) + ((va >> 21) & 511) * 8, &e) ||
-	    !(e & 1) || !(e & 2) || !(e & BIT(7)))
+	if (!pt_read(b, pml4_pa, (e & addr) + ((va >> 21) & 511) * 8, &e) || !(e & 1) || !(e & 2) ||
+	    !(e & BIT(7)))
 		return false;
 	*pa = (e & GENMASK(51, 21)) | (va & GENMASK(20, 0));
 	return true;
@@ -723,9 +694,8 @@ static void test_page_tables_identity(void **state)
 	assert_false(walk(b, pml4, 1ULL << 39, &pa));
 	assert_false(walk(b, pml4, 0xffffffff80000000ULL, &pa));
 	/* Too small a table buffer is refused. */
-	assert_int_equal(guest_boot_build(f->plan, &f->in, f->bz, b->zp, b->cl,
-					  sizeof(b->cl), b->gdt, sizeof(b->gdt),
-					  b->pt, GUEST_BOOT_PT_SIZE - 1),
+	assert_int_equal(guest_boot_build(f->plan, &f->in, f->bz, b->zp, b->cl, sizeof(b->cl),
+					  b->gdt, sizeof(b->gdt), b->pt, GUEST_BOOT_PT_SIZE - 1),
 			 -EINVAL);
 	free(b);
 	free_fixture(f);
@@ -740,14 +710,13 @@ static void test_build_rejects(void **state)
 	build_qemu(f, b);
 	/* Command line buffer without room for the NUL. */
 	assert_int_equal(guest_boot_build(f->plan, &f->in, f->bz, b->zp, b->cl,
-					  strlen("console=ttyS0 quiet"), b->gdt,
-					  sizeof(b->gdt), b->pt, sizeof(b->pt)),
+					  strlen("console=ttyS0 quiet"), b->gdt, sizeof(b->gdt),
+					  b->pt, sizeof(b->pt)),
 			 -EINVAL);
 	/* A different image than the planned one. */
 	bp_put32(f->bz, BP_INIT_SIZE, INIT_SIZE + 0x1000);
-	assert_int_equal(guest_boot_build(f->plan, &f->in, f->bz, b->zp, b->cl,
-					  sizeof(b->cl), b->gdt, sizeof(b->gdt),
-					  b->pt, sizeof(b->pt)),
+	assert_int_equal(guest_boot_build(f->plan, &f->in, f->bz, b->zp, b->cl, sizeof(b->cl),
+					  b->gdt, sizeof(b->gdt), b->pt, sizeof(b->pt)),
 			 -EINVAL);
 	free(b);
 	free_fixture(f);

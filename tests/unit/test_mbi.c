@@ -31,8 +31,7 @@ static void mbb_init(struct mbb *b)
 }
 
 /* Append a tag: header with size 8 + plen (or size_override), payload, pad to 8. */
-static u32 mbb_tag_sized(struct mbb *b, u32 type, const void *payload, u32 plen,
-			 u32 size_field)
+static u32 mbb_tag_sized(struct mbb *b, u32 type, const void *payload, u32 plen, u32 size_field)
 {
 	u32 off = b->len;
 
@@ -71,8 +70,8 @@ struct ent {
 	u32 type;
 };
 
-static void mbb_mmap_sized(struct mbb *b, const struct ent *e, unsigned int n,
-			   u32 entry_size, u32 extra)
+static void mbb_mmap_sized(struct mbb *b, const struct ent *e, unsigned int n, u32 entry_size,
+			   u32 extra)
 {
 	u8 p[8192];
 	u32 ver = 0, off = 8;
@@ -125,8 +124,7 @@ static void *mbb_finish(struct mbb *b, bool end)
 
 static bool in_buf(const void *p, const void *buf, size_t len)
 {
-	return (const u8 *)p >= (const u8 *)buf &&
-	       (const u8 *)p < (const u8 *)buf + len;
+	return (const u8 *)p >= (const u8 *)buf && (const u8 *)p < (const u8 *)buf + len;
 }
 
 static const struct ent qemu_map[] = {
@@ -385,8 +383,7 @@ static void test_unterminated_strings(void **state)
 	mbb_tag(&b, MB2_TAG_CMDLINE, "no-nul", 6);
 	mbb_tag(&b, MB2_TAG_BOOTLOADER_NAME, NULL, 0); /* no room for a NUL */
 	mbb_module(&b, 0x1000, 0x2000, "ok");
-	mbb_tag(&b, MB2_TAG_MODULE, "\0\0\0\0\0\0\0\0abc",
-		11); /* string unterminated */
+	mbb_tag(&b, MB2_TAG_MODULE, "\0\0\0\0\0\0\0\0abc", 11); /* string unterminated */
 	mbb_string(&b, MB2_TAG_BOOTLOADER_NAME, "GRUB");
 	m = mbb_finish(&b, true);
 	assert_int_equal(mbi_parse(MAGIC, m, PA, &info), -EBADMSG);
@@ -518,8 +515,7 @@ static void test_truncation(void **state)
 	assert_int_equal(mbi_parse(MAGIC, m, PA, &info), 0);
 	assert_int_equal(info.nr_mmap, MBI_MAX_MMAP);
 	assert_true(info.truncated_mmap);
-	assert_int_equal(info.mmap[MBI_MAX_MMAP - 1].base,
-			 (u64)(MBI_MAX_MMAP - 1) << 20);
+	assert_int_equal(info.mmap[MBI_MAX_MMAP - 1].base, (u64)(MBI_MAX_MMAP - 1) << 20);
 	assert_int_equal(info.nr_modules, MBI_MAX_MODULES);
 	assert_true(info.truncated_modules);
 	assert_string_equal(info.modules[MBI_MAX_MODULES - 1].string, "mod7");
@@ -542,27 +538,18 @@ static void test_print_format(void **state)
 	assert_non_null(strstr(log, "HV: multiboot2 loader=\"GRUB 2.06\" "
 				    "cmdline=\"loglevel=3 sidecore=1\"\n"));
 	assert_non_null(strstr(log, "HV: memory map (10 entries):\n"));
-	assert_non_null(strstr(
-		log,
-		"HV:   [0x0000000000000000-0x000000000009fbff] available\n"));
-	assert_non_null(strstr(
-		log,
-		"HV:   [0x000000000009fc00-0x000000000009ffff] reserved\n"));
+	assert_non_null(strstr(log, "HV:   [0x0000000000000000-0x000000000009fbff] available\n"));
+	assert_non_null(strstr(log, "HV:   [0x000000000009fc00-0x000000000009ffff] reserved\n"));
 	assert_non_null(strstr(log, "] acpi-reclaimable\n"));
 	assert_non_null(strstr(log, "] acpi-nvs\n"));
-	assert_non_null(strstr(
-		log,
-		"HV:   [0x0000000100000000-0x0000000100000fff] bad-ram\n"));
+	assert_non_null(strstr(log, "HV:   [0x0000000100000000-0x0000000100000fff] bad-ram\n"));
 	assert_non_null(strstr(log, "] type 12\n"));
 	assert_non_null(strstr(log, "HV: usable memory: 1023 MiB\n"));
 	assert_non_null(strstr(log, "HV: modules: 2\n"));
 	assert_non_null(strstr(log, "HV:   module 0 [0x200000-0x2a0123) 655651 "
 				    "bytes \"bzImage console=ttyS0\"\n"));
-	assert_non_null(strstr(
-		log,
-		"HV:   module 1 [0x400000-0x500000) 1048576 bytes \"\"\n"));
-	assert_non_null(
-		strstr(log, "HV: ACPI RSDP copy: 36 bytes (new tag)\n"));
+	assert_non_null(strstr(log, "HV:   module 1 [0x400000-0x500000) 1048576 bytes \"\"\n"));
+	assert_non_null(strstr(log, "HV: ACPI RSDP copy: 36 bytes (new tag)\n"));
 	free(m);
 }
 
@@ -604,25 +591,19 @@ static void test_random_corruption(void **state)
 		assert_true(rc == 0 || rc == -EBADMSG);
 		assert_true(info.nr_mmap <= MBI_MAX_MMAP);
 		assert_true(info.nr_modules <= MBI_MAX_MODULES);
-		assert_true(info.cmdline[0] == '\0' ||
-			    in_buf(info.cmdline, m, mlen));
-		assert_true(info.loader_name[0] == '\0' ||
-			    in_buf(info.loader_name, m, mlen));
+		assert_true(info.cmdline[0] == '\0' || in_buf(info.cmdline, m, mlen));
+		assert_true(info.loader_name[0] == '\0' || in_buf(info.loader_name, m, mlen));
 		for (unsigned int i = 0; i < info.nr_modules; i++) {
-			assert_true(info.modules[i].start <=
-				    info.modules[i].end);
+			assert_true(info.modules[i].start <= info.modules[i].end);
 			assert_true(info.modules[i].string[0] == '\0' ||
 				    in_buf(info.modules[i].string, m, mlen));
 		}
 		for (unsigned int i = 0; i < info.nr_mmap; i++)
-			assert_true(info.mmap[i].base + info.mmap[i].len >=
-					    info.mmap[i].base ||
+			assert_true(info.mmap[i].base + info.mmap[i].len >= info.mmap[i].base ||
 				    info.mmap[i].base + info.mmap[i].len == 0);
 		if (info.rsdp)
 			assert_true(in_buf(info.rsdp, m, mlen) &&
-				    in_buf((const u8 *)info.rsdp +
-						   info.rsdp_len - 1,
-					   m, mlen));
+				    in_buf((const u8 *)info.rsdp + info.rsdp_len - 1, m, mlen));
 		harness_log_clear();
 		mbi_print(&info);
 		free(m);
@@ -643,8 +624,7 @@ static void *load_blob(const char *name, size_t *len)
 	return m;
 }
 
-static void check_grub_common(const struct mbi_info *info, const void *m,
-			      size_t len)
+static void check_grub_common(const struct mbi_info *info, const void *m, size_t len)
 {
 	const u8 *rsdp = info->rsdp;
 	u8 sum = 0;
@@ -653,8 +633,7 @@ static void check_grub_common(const struct mbi_info *info, const void *m,
 	assert_int_equal(info->mbi_pa, 0x1002e0);
 	assert_int_equal(info->nr_bad_tags, 0);
 	assert_string_equal(info->loader_name, "GRUB 2.06-13+deb12u2");
-	assert_string_equal(info->cmdline,
-			    "loglevel=3 sidecore=1 nic=00:02.0 hv_mem=64M");
+	assert_string_equal(info->cmdline, "loglevel=3 sidecore=1 nic=00:02.0 hv_mem=64M");
 	assert_int_equal(info->nr_modules, 2);
 	assert_int_equal(info->modules[0].end - info->modules[0].start, 70000);
 	assert_string_equal(info->modules[0].string, "console=ttyS0 quiet");
@@ -680,8 +659,7 @@ static void check_grub_common(const struct mbi_info *info, const void *m,
 	/* modules sit in available RAM above 1 MiB */
 	for (unsigned int i = 0; i < info->nr_modules; i++)
 		assert_true(info->modules[i].start >= info->mmap[3].base &&
-			    info->modules[i].end - info->mmap[3].base <=
-				    info->mmap[3].len);
+			    info->modules[i].end - info->mmap[3].base <= info->mmap[3].len);
 }
 
 static void test_grub_qemu_q35(void **state)
@@ -701,27 +679,16 @@ static void test_grub_qemu_q35(void **state)
 	harness_log_clear();
 	mbi_print(&info);
 	log = harness_log();
-	assert_non_null(strstr(
-		log,
-		"HV: multiboot2 loader=\"GRUB 2.06-13+deb12u2\" "
-		"cmdline=\"loglevel=3 sidecore=1 nic=00:02.0 hv_mem=64M\"\n"));
-	assert_non_null(strstr(
-		log,
-		"HV:   [0x0000000000000000-0x000000000009fbff] available\n"));
-	assert_non_null(strstr(
-		log,
-		"HV:   [0x0000000000100000-0x000000003ffdefff] available\n"));
-	assert_non_null(strstr(
-		log,
-		"HV:   [0x00000000b0000000-0x00000000bfffffff] reserved\n"));
+	assert_non_null(strstr(log, "HV: multiboot2 loader=\"GRUB 2.06-13+deb12u2\" "
+				    "cmdline=\"loglevel=3 sidecore=1 nic=00:02.0 hv_mem=64M\"\n"));
+	assert_non_null(strstr(log, "HV:   [0x0000000000000000-0x000000000009fbff] available\n"));
+	assert_non_null(strstr(log, "HV:   [0x0000000000100000-0x000000003ffdefff] available\n"));
+	assert_non_null(strstr(log, "HV:   [0x00000000b0000000-0x00000000bfffffff] reserved\n"));
 	assert_non_null(strstr(log, "HV: usable memory: 1023 MiB\n"));
-	assert_non_null(strstr(
-		log,
-		"HV:   [0x000000fd00000000-0x000000ffffffffff] reserved\n"));
+	assert_non_null(strstr(log, "HV:   [0x000000fd00000000-0x000000ffffffffff] reserved\n"));
 	assert_non_null(strstr(log, "HV: modules: 2\n"));
 	assert_non_null(strstr(log, " 70000 bytes \"console=ttyS0 quiet\"\n"));
-	assert_non_null(
-		strstr(log, "HV: ACPI RSDP copy: 20 bytes (old tag)\n"));
+	assert_non_null(strstr(log, "HV: ACPI RSDP copy: 20 bytes (old tag)\n"));
 	free(m);
 }
 
@@ -752,8 +719,7 @@ static void test_grub_truncated(void **state)
 
 		memcpy(m, full, cut);
 		memcpy(m, &cut, 4);
-		assert_int_equal(mbi_parse(MAGIC, m, 0x1002e0, &info),
-				 -EBADMSG);
+		assert_int_equal(mbi_parse(MAGIC, m, 0x1002e0, &info), -EBADMSG);
 		free(m);
 	}
 	free(full);

@@ -15,8 +15,8 @@
 #define RS MEMRANGE_RESERVED
 #define TOP (0ULL - 0x1000) /* last page below 2^64 */
 
-static void expect_map(const struct mem_range *m, unsigned int n,
-		       const struct mem_range *want, unsigned int nwant)
+static void expect_map(const struct mem_range *m, unsigned int n, const struct mem_range *want,
+		       unsigned int nwant)
 {
 	assert_int_equal(n, nwant);
 	for (unsigned int i = 0; i < n; i++) {
@@ -46,12 +46,11 @@ static void test_subtract_cases(void **state)
 	(void)state;
 	/* split in the middle */
 	assert_int_equal(memrange_subtract(m, &n, 8, 0x14000, 0x1000), 0);
-	EXPECT(m, n, { 0x0, 0x1000, AV }, { 0x10000, 0x4000, AV },
-	       { 0x40000, 0x1000, RS }, { 0x15000, 0xb000, AV });
+	EXPECT(m, n, { 0x0, 0x1000, AV }, { 0x10000, 0x4000, AV }, { 0x40000, 0x1000, RS },
+	       { 0x15000, 0xb000, AV });
 	/* trim a left edge and a right edge, remove one range entirely */
 	assert_int_equal(memrange_subtract(m, &n, 8, 0x0, 0x11000), 0);
-	EXPECT(m, n, { 0x11000, 0x3000, AV }, { 0x40000, 0x1000, RS },
-	       { 0x15000, 0xb000, AV });
+	EXPECT(m, n, { 0x11000, 0x3000, AV }, { 0x40000, 0x1000, RS }, { 0x15000, 0xb000, AV });
 	assert_int_equal(memrange_subtract(m, &n, 8, 0x1f000, 0x100000), 0);
 	EXPECT(m, n, { 0x11000, 0x3000, AV }, { 0x15000, 0xa000, AV });
 	/* no overlap, zero length: nothing changes */
@@ -87,7 +86,7 @@ static void test_subtract_top_of_space(void **state)
 {
 	struct mem_range m[4] = {
 		{ TOP - 0x10000, 0x11000, RS }, /* ends exactly at 2^64 */
-		{ 0, ~0ULL, AV }, /* everything but the last byte */
+		{ 0, ~0ULL, AV },		/* everything but the last byte */
 	};
 	unsigned int n = 2;
 
@@ -117,8 +116,8 @@ static void test_sort_stable(void **state)
 
 	(void)state;
 	memrange_sort(m, ARRAY_SIZE(m));
-	EXPECT(m, ARRAY_SIZE(m), { 0, 5, 3 }, { 10, 1, 1 }, { 10, 2, 2 },
-	       { 20, 1, 7 }, { 20, 1, 8 }, { 30, 1, 1 }, { ~0ULL, 1, 4 });
+	EXPECT(m, ARRAY_SIZE(m), { 0, 5, 3 }, { 10, 1, 1 }, { 10, 2, 2 }, { 20, 1, 7 },
+	       { 20, 1, 8 }, { 30, 1, 1 }, { ~0ULL, 1, 4 });
 }
 
 static void test_normalise_firmware_map(void **state)
@@ -129,11 +128,11 @@ static void test_normalise_firmware_map(void **state)
 		{ 0x0, 0x9fc00, AV },
 		{ 0x9f000, 0x1000, RS }, /* overlaps the end of low RAM */
 		{ 0xe0000, 0x20000, RS },
-		{ 0x80000000, 0x1000, AV }, /* adjacent to RAM: merged */
-		{ 0x200000, 0x0, RS },	    /* empty: dropped */
+		{ 0x80000000, 0x1000, AV },		 /* adjacent to RAM: merged */
+		{ 0x200000, 0x0, RS },			 /* empty: dropped */
 		{ 0x7f000000, 0x100000, MEMRANGE_ACPI }, /* inside RAM */
-		{ 0x7f080000, 0x1000, MEMRANGE_NVS }, /* inside the ACPI one */
-		{ 0xa0000, 0x40000, RS }, /* overlaps/adjacent other reserved */
+		{ 0x7f080000, 0x1000, MEMRANGE_NVS },	 /* inside the ACPI one */
+		{ 0xa0000, 0x40000, RS },		 /* overlaps/adjacent other reserved */
 		{ 0x40000000, 0x2000, MEMRANGE_BAD },
 		{ 0x40001000, 0x2000, RS }, /* bad RAM beats reserved */
 	};
@@ -141,13 +140,10 @@ static void test_normalise_firmware_map(void **state)
 
 	(void)state;
 	memrange_normalise(m, &n, 16);
-	EXPECT(m, n, { 0x0, 0x9f000, AV }, { 0x9f000, 0x61000, RS },
-	       { 0x100000, 0x3ff00000, AV },
+	EXPECT(m, n, { 0x0, 0x9f000, AV }, { 0x9f000, 0x61000, RS }, { 0x100000, 0x3ff00000, AV },
 	       { 0x40000000, 0x2000, MEMRANGE_BAD }, { 0x40002000, 0x1000, RS },
-	       { 0x40003000, 0x3effd000, AV },
-	       { 0x7f000000, 0x80000, MEMRANGE_ACPI },
-	       { 0x7f080000, 0x1000, MEMRANGE_NVS },
-	       { 0x7f081000, 0x7f000, MEMRANGE_ACPI },
+	       { 0x40003000, 0x3effd000, AV }, { 0x7f000000, 0x80000, MEMRANGE_ACPI },
+	       { 0x7f080000, 0x1000, MEMRANGE_NVS }, { 0x7f081000, 0x7f000, MEMRANGE_ACPI },
 	       { 0x7f100000, 0xf01000, AV });
 	/* idempotent */
 	memrange_normalise(m, &n, 16);
@@ -168,13 +164,11 @@ static void test_normalise_unknown_types_and_top(void **state)
 
 	(void)state;
 	memrange_normalise(m, &n, 8);
-	EXPECT(m, n, { 0x0, 0x1000, RS }, { 0x1000, 0x3000, 12 },
-	       { 0x4000, 0xc000, RS },
+	EXPECT(m, n, { 0x0, 0x1000, RS }, { 0x1000, 0x3000, 12 }, { 0x4000, 0xc000, RS },
 	       { 0x8000000000000000ULL, 0x8000000000000000ULL, AV });
 	/* merging into a range covering all 2^64 bytes drops the last byte */
 	m[0] = (struct mem_range){ 0, 0x8000000000000000ULL, AV };
-	m[1] = (struct mem_range){ 0x8000000000000000ULL, 0x8000000000000000ULL,
-				   AV };
+	m[1] = (struct mem_range){ 0x8000000000000000ULL, 0x8000000000000000ULL, AV };
 	n = 2;
 	memrange_normalise(m, &n, 8);
 	EXPECT(m, n, { 0, ~0ULL, AV });
@@ -199,12 +193,9 @@ static void test_normalise_cap_never_exposes(void **state)
 	/* no reserved byte became available, and the reserved ranges survive */
 	for (unsigned int i = 0; i < n; i++)
 		if (m[i].type == AV) {
-			assert_false(ranges_overlap(m[i].base, m[i].len,
-						    0x10000, 0x1000));
-			assert_false(ranges_overlap(m[i].base, m[i].len,
-						    0x80000, 0x1000));
-			assert_false(ranges_overlap(m[i].base, m[i].len,
-						    0x90000, 0x1000));
+			assert_false(ranges_overlap(m[i].base, m[i].len, 0x10000, 0x1000));
+			assert_false(ranges_overlap(m[i].base, m[i].len, 0x80000, 0x1000));
+			assert_false(ranges_overlap(m[i].base, m[i].len, 0x90000, 0x1000));
 		}
 	assert_true(memrange_contains(m, n, RS, 0x10000, 0x1000));
 	assert_true(memrange_contains(m, n, RS, 0x80000, 0x1000));
@@ -214,72 +205,48 @@ static void test_normalise_cap_never_exposes(void **state)
 /* ---- find_top / contains ---- */
 
 static const struct mem_range qmap[] = {
-	{ 0x0, 0x9fc00, AV },
-	{ 0x9fc00, 0x400, RS },
-	{ 0xf0000, 0x10000, RS },
-	{ 0x100000, 0x3fee0000, AV }, /* up to 0x3ffe0000 */
-	{ 0x3ffe0000, 0x20000, RS },
-	{ 0xfffc0000, 0x40000, RS },
+	{ 0x0, 0x9fc00, AV },	     { 0x9fc00, 0x400, RS },
+	{ 0xf0000, 0x10000, RS },    { 0x100000, 0x3fee0000, AV }, /* up to 0x3ffe0000 */
+	{ 0x3ffe0000, 0x20000, RS }, { 0xfffc0000, 0x40000, RS },
 };
 
 static void test_find_top_basic(void **state)
 {
 	const struct mem_range hv = { 0x100000, 0x200000, 0 }; /* the image */
-	const struct mem_range mods[] = { { 0x3fc00000, 0x100000, 0 },
-					  { 0x3f000000, 0x10, 0 } };
+	const struct mem_range mods[] = { { 0x3fc00000, 0x100000, 0 }, { 0x3f000000, 0x10, 0 } };
 	u64 out = 0;
 
 	(void)state;
-	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(64), MiB(2), GiB(4),
-					   &hv, 1, &out),
-			 0);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(64), MiB(2), GiB(4), &hv, 1, &out), 0);
 	assert_int_equal(out, 0x3be00000); /* 2M-aligned, ends <= 0x3ffe0000 */
-	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x1000, GiB(4),
-					   NULL, 0, &out),
-			 0);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x1000, GiB(4), NULL, 0, &out), 0);
 	assert_int_equal(out, 0x3ffdf000);
 	/* limit */
-	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(1), MiB(1),
-					   MiB(16) + 1, NULL, 0, &out),
+	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(1), MiB(1), MiB(16) + 1, NULL, 0, &out),
 			 0);
 	assert_int_equal(out, MiB(15));
 	/* avoid ranges push it down; the 16-byte one costs a whole 2M slot */
-	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(2), MiB(2), GiB(4),
-					   mods, 2, &out),
-			 0);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(2), MiB(2), GiB(4), mods, 2, &out), 0);
 	assert_int_equal(out, 0x3fa00000);
-	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(12), MiB(2), GiB(4),
-					   mods, 2, &out),
-			 0);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, MiB(12), MiB(2), GiB(4), mods, 2, &out), 0);
 	assert_int_equal(out, 0x3f000000 - MiB(12));
 	/* falls back to low memory when high RAM is excluded */
-	assert_int_equal(memrange_find_top(
-				 qmap, 6, AV, 0x10000, 0x1000, GiB(4),
-				 &(struct mem_range){ 0x100000, 0x3fee0000, 0 },
-				 1, &out),
+	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x10000, 0x1000, GiB(4),
+					   &(struct mem_range){ 0x100000, 0x3fee0000, 0 }, 1, &out),
 			 0);
 	assert_int_equal(out, 0x8f000);
 	/* too big, nothing under the limit, bad arguments */
-	assert_int_equal(memrange_find_top(qmap, 6, AV, GiB(1), 0x1000, GiB(4),
-					   NULL, 0, &out),
+	assert_int_equal(memrange_find_top(qmap, 6, AV, GiB(1), 0x1000, GiB(4), NULL, 0, &out),
 			 -ENOMEM);
-	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x1000, 0xfff,
-					   NULL, 0, &out),
+	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x1000, 0xfff, NULL, 0, &out),
 			 -ENOMEM);
-	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x1000, 0x1000,
-					   NULL, 0, &out),
-			 0);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x1000, 0x1000, NULL, 0, &out), 0);
 	assert_int_equal(out, 0);
-	assert_int_equal(memrange_find_top(qmap, 6, AV, 0, 0x1000, GiB(4), NULL,
-					   0, &out),
-			 -EINVAL);
-	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x3000, GiB(4),
-					   NULL, 0, &out),
+	assert_int_equal(memrange_find_top(qmap, 6, AV, 0, 0x1000, GiB(4), NULL, 0, &out), -EINVAL);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x1000, 0x3000, GiB(4), NULL, 0, &out),
 			 -EINVAL);
 	/* align 0 means 1 */
-	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x123, 0, 0x9fc01, NULL,
-					   0, &out),
-			 0);
+	assert_int_equal(memrange_find_top(qmap, 6, AV, 0x123, 0, 0x9fc01, NULL, 0, &out), 0);
 	assert_int_equal(out, 0x9fc00 - 0x123);
 }
 
@@ -293,13 +260,9 @@ static void test_find_top_overlapping_types(void **state)
 	u64 out;
 
 	(void)state;
-	assert_int_equal(memrange_find_top(m, 2, AV, 0x4000, 0x1000, ~0ULL,
-					   NULL, 0, &out),
-			 0);
+	assert_int_equal(memrange_find_top(m, 2, AV, 0x4000, 0x1000, ~0ULL, NULL, 0, &out), 0);
 	assert_int_equal(out, 0xfc000);
-	assert_int_equal(memrange_find_top(m, 2, AV, 0x8000, 0x1000, ~0ULL,
-					   NULL, 0, &out),
-			 0);
+	assert_int_equal(memrange_find_top(m, 2, AV, 0x8000, 0x1000, ~0ULL, NULL, 0, &out), 0);
 	assert_int_equal(out, 0xf0000);
 }
 
@@ -309,23 +272,18 @@ static void test_find_top_at_2_64(void **state)
 	u64 out;
 
 	(void)state;
-	assert_int_equal(memrange_find_top(m, 1, AV, MiB(2), MiB(2), ~0ULL,
-					   NULL, 0, &out),
-			 0);
+	assert_int_equal(memrange_find_top(m, 1, AV, MiB(2), MiB(2), ~0ULL, NULL, 0, &out), 0);
 	assert_int_equal(out, (0ULL - MiB(4)) + 0); /* [2^64-4M, 2^64-2M) */
-	assert_int_equal(memrange_find_top(m, 1, AV, 0x1000, 0x1000, ~0ULL,
-					   NULL, 0, &out),
-			 0);
-	assert_int_equal(
-		out, TOP - 0x1000); /* the last page would need limit 2^64 */
+	assert_int_equal(memrange_find_top(m, 1, AV, 0x1000, 0x1000, ~0ULL, NULL, 0, &out), 0);
+	assert_int_equal(out, TOP - 0x1000); /* the last page would need limit 2^64 */
 }
 
 static void test_contains(void **state)
 {
 	const struct mem_range m[] = {
 		{ 0x1000, 0x1000, AV }, { 0x2000, 0x1000, AV }, /* adjacent */
-		{ 0x2800, 0x2000, AV }, /* overlapping */
-		{ 0x6000, 0x1000, AV }, /* after a gap */
+		{ 0x2800, 0x2000, AV },				/* overlapping */
+		{ 0x6000, 0x1000, AV },				/* after a gap */
 		{ 0x5000, 0x1000, RS }, { TOP, 0x1000, AV },
 	};
 
@@ -372,8 +330,8 @@ static void test_boot_flow_qemu_q35(void **state)
 	(void)state;
 	memrange_normalise(m, &n, 16);
 	assert_int_equal(n, 9);
-	assert_int_equal(memrange_find_top(m, n, AV, MiB(64), MiB(2), GiB(4),
-					   avoid, ARRAY_SIZE(avoid), &pool),
+	assert_int_equal(memrange_find_top(m, n, AV, MiB(64), MiB(2), GiB(4), avoid,
+					   ARRAY_SIZE(avoid), &pool),
 			 0);
 	assert_int_equal(pool, 0x3be00000);
 	assert_true(memrange_contains(m, n, AV, pool, MiB(64)));
@@ -381,13 +339,11 @@ static void test_boot_flow_qemu_q35(void **state)
 	assert_int_equal(memrange_subtract(m, &n, 16, pool, MiB(64)), 0);
 	assert_false(memrange_contains(m, n, AV, pool, 0x1000));
 	assert_true(memrange_contains(m, n, AV, 0x100000, pool - 0x100000));
-	assert_true(memrange_contains(m, n, AV, pool + MiB(64),
-				      0x3ffdf000 - pool - MiB(64)));
-	assert_int_equal(memrange_total(m, n, AV),
-			 0x9fc00 + 0x3fedf000 - MiB(64));
+	assert_true(memrange_contains(m, n, AV, pool + MiB(64), 0x3ffdf000 - pool - MiB(64)));
+	assert_int_equal(memrange_total(m, n, AV), 0x9fc00 + 0x3fedf000 - MiB(64));
 	/* too big for this machine */
-	assert_int_equal(memrange_find_top(m, n, AV, GiB(1), MiB(2), GiB(4),
-					   avoid, ARRAY_SIZE(avoid), &pool),
+	assert_int_equal(memrange_find_top(m, n, AV, GiB(1), MiB(2), GiB(4), avoid,
+					   ARRAY_SIZE(avoid), &pool),
 			 -ENOMEM);
 }
 
@@ -399,12 +355,18 @@ static void test_boot_flow_qemu_q35(void **state)
 static int cls(u32 t)
 {
 	switch (t) {
-	case AV: return 0;
-	case MEMRANGE_ACPI: return 1;
-	case MEMRANGE_NVS: return 2;
-	case RS: return 3;
-	case MEMRANGE_BAD: return 5;
-	default: return 4;
+	case AV:
+		return 0;
+	case MEMRANGE_ACPI:
+		return 1;
+	case MEMRANGE_NVS:
+		return 2;
+	case RS:
+		return 3;
+	case MEMRANGE_BAD:
+		return 5;
+	default:
+		return 4;
 	}
 }
 
@@ -429,17 +391,14 @@ static void paint(const struct mem_range *m, unsigned int n, u64 origin, u32 *p)
 
 static void random_map(struct mem_range *m, unsigned int n, u64 origin)
 {
-	static const u32 types[] = {
-		AV, AV, AV, RS, MEMRANGE_ACPI, MEMRANGE_NVS, MEMRANGE_BAD, 9
-	};
+	static const u32 types[] = { AV, AV, AV, RS, MEMRANGE_ACPI, MEMRANGE_NVS, MEMRANGE_BAD, 9 };
 
 	for (unsigned int i = 0; i < n; i++) {
 		u64 b = (u64)(rand() % U), l = (u64)(rand() % 20);
 
 		if (b + l > U)
 			l = U - b;
-		m[i] = (struct mem_range){ origin + b, l,
-					   types[rand() % ARRAY_SIZE(types)] };
+		m[i] = (struct mem_range){ origin + b, l, types[rand() % ARRAY_SIZE(types)] };
 	}
 }
 
@@ -456,8 +415,7 @@ static void test_random_normalise_subtract(void **state)
 		u32 want[U], got[U];
 
 		if (iter % 5 == 0)
-			cap = n + (unsigned int)rand() %
-					  3; /* tight: forces drops */
+			cap = n + (unsigned int)rand() % 3; /* tight: forces drops */
 		random_map(m, n, origin);
 		memcpy(orig, m, sizeof(m));
 		paint(m, n, origin, want);
@@ -468,8 +426,7 @@ static void test_random_normalise_subtract(void **state)
 			assert_true(m[i].len > 0);
 			if (i + 1 < n) {
 				/* sorted, disjoint, same types never touch */
-				assert_true(m[i + 1].base - m[i].base >=
-					    m[i].len);
+				assert_true(m[i + 1].base - m[i].base >= m[i].len);
 				if (m[i + 1].base - m[i].base == m[i].len)
 					assert_true(m[i].type != m[i + 1].type);
 			}
@@ -478,8 +435,7 @@ static void test_random_normalise_subtract(void **state)
 			if (cap == 40)
 				assert_int_equal(got[i], want[i]);
 			else /* drops only ever make holes */
-				assert_true(got[i] == want[i] ||
-					    got[i] == NONE);
+				assert_true(got[i] == want[i] || got[i] == NONE);
 		}
 
 		/* subtract a random hole from the normalised map */
@@ -487,14 +443,11 @@ static void test_random_normalise_subtract(void **state)
 			u64 hb = (u64)(rand() % U), hl = (u64)(rand() % 30);
 			unsigned int before = n;
 
-			if (memrange_subtract(m, &n, 40, origin + hb, hl) ==
-			    0) {
+			if (memrange_subtract(m, &n, 40, origin + hb, hl) == 0) {
 				paint(m, n, origin, got);
 				for (i = 0; i < U; i++)
 					assert_int_equal(got[i],
-							 i >= hb && i < hb + hl
-								 ? NONE
-								 : want[i]);
+							 i >= hb && i < hb + hl ? NONE : want[i]);
 			} else {
 				assert_int_equal(n, before);
 			}
@@ -531,22 +484,18 @@ static void test_random_find_top(void **state)
 				  a + size - 1 < limit; /* end <= limit */
 
 			for (unsigned int k = 0; ok && k < na; k++)
-				ok = !ranges_overlap(a, size, av[k].base,
-						     av[k].len);
+				ok = !ranges_overlap(a, size, av[k].base, av[k].len);
 			for (unsigned int k = 0; ok && k < n; k++)
 				ok = m[k].type == AV ||
-				     !ranges_overlap(a, size, m[k].base,
-						     m[k].len);
+				     !ranges_overlap(a, size, m[k].base, m[k].len);
 			if (!ok)
 				continue;
 			for (unsigned int k = 0; !found && k < n; k++)
 				found = m[k].type == AV &&
-					range_within(a, size, m[k].base,
-						     m[k].len);
+					range_within(a, size, m[k].base, m[k].len);
 			want = a;
 		}
-		rc = memrange_find_top(m, n, AV, size, align, limit, av, na,
-				       &out);
+		rc = memrange_find_top(m, n, AV, size, align, limit, av, na, &out);
 		if (found) {
 			assert_int_equal(rc, 0);
 			assert_int_equal(out, want);
@@ -572,8 +521,7 @@ static void test_random_contains(void **state)
 			bool cov = false;
 
 			for (unsigned int k = 0; k < n && !cov; k++)
-				cov = m[k].type == AV &&
-				      origin + x >= m[k].base &&
+				cov = m[k].type == AV && origin + x >= m[k].base &&
 				      origin + x - m[k].base < m[k].len;
 			want = cov;
 		}
@@ -581,8 +529,7 @@ static void test_random_contains(void **state)
 			want = false; /* would wrap past 2^64 */
 		else if (b + l > U)
 			continue;
-		assert_int_equal(memrange_contains(m, n, AV, origin + b, l),
-				 want);
+		assert_int_equal(memrange_contains(m, n, AV, origin + b, l), want);
 	}
 }
 

@@ -56,20 +56,14 @@ static void test_init_and_bitmap_carve(void **state)
 
 	(void)state;
 	/* bad arguments */
-	assert_int_equal(page_pool_init(&p, 0x100800, 16 * PAGE_SIZE, buf),
-			 -EINVAL);
-	assert_int_equal(page_pool_init(&p, 0x100000, 16 * PAGE_SIZE, buf + 8),
-			 -EINVAL);
-	assert_int_equal(page_pool_init(&p, 0x100000, 16 * PAGE_SIZE, NULL),
-			 -EINVAL);
+	assert_int_equal(page_pool_init(&p, 0x100800, 16 * PAGE_SIZE, buf), -EINVAL);
+	assert_int_equal(page_pool_init(&p, 0x100000, 16 * PAGE_SIZE, buf + 8), -EINVAL);
+	assert_int_equal(page_pool_init(&p, 0x100000, 16 * PAGE_SIZE, NULL), -EINVAL);
 	assert_int_equal(page_pool_init(&p, 0x100000, PAGE_SIZE, buf), -EINVAL);
-	assert_int_equal(page_pool_init(&p, 0x100000, PAGE_SIZE - 1, buf),
-			 -EINVAL);
-	assert_int_equal(page_pool_init(&p, 0ULL - 0x4000, 16 * PAGE_SIZE, buf),
-			 -EINVAL);
+	assert_int_equal(page_pool_init(&p, 0x100000, PAGE_SIZE - 1, buf), -EINVAL);
+	assert_int_equal(page_pool_init(&p, 0ULL - 0x4000, 16 * PAGE_SIZE, buf), -EINVAL);
 	/* two pages: one bitmap page, one usable */
-	assert_int_equal(page_pool_init(&p, 0x100000, 2 * PAGE_SIZE + 100, buf),
-			 0);
+	assert_int_equal(page_pool_init(&p, 0x100000, 2 * PAGE_SIZE + 100, buf), 0);
 	assert_int_equal(p.nr_pages, 2);
 	assert_int_equal(page_pool_free_pages(&p), 1);
 	assert_int_equal(page_alloc(&p, 1, 1), 0x101000);
@@ -133,8 +127,7 @@ static void test_alignment(void **state)
 	a = page_alloc(&f.pool, 512, 512);
 	assert_true(IS_ALIGNED(a, MiB(2)));
 	assert_int_equal(a, 0x400000);
-	assert_int_equal(page_alloc(&f.pool, 1, 1ULL << 20),
-			 0); /* no 4 GiB slot */
+	assert_int_equal(page_alloc(&f.pool, 1, 1ULL << 20), 0); /* no 4 GiB slot */
 	/* bad requests */
 	assert_int_equal(page_alloc(&f.pool, 1, 3), 0);
 	assert_int_equal(page_alloc(&f.pool, 0, 1), 0);
@@ -235,8 +228,7 @@ static void test_translation(void **state)
 	pool_make(&f, base, 32);
 	assert_ptr_equal(page_hva(&f.pool, base), f.mem);
 	assert_ptr_equal(page_hva(&f.pool, base + 0x1234), f.mem + 0x1234);
-	assert_ptr_equal(page_hva(&f.pool, base + 32 * PAGE_SIZE - 1),
-			 f.mem + 32 * PAGE_SIZE - 1);
+	assert_ptr_equal(page_hva(&f.pool, base + 32 * PAGE_SIZE - 1), f.mem + 32 * PAGE_SIZE - 1);
 	assert_null(page_hva(&f.pool, base + 32 * PAGE_SIZE));
 	assert_null(page_hva(&f.pool, base - 1));
 	assert_int_equal(page_hpa(&f.pool, f.mem + 0x2345), base + 0x2345);
@@ -244,29 +236,19 @@ static void test_translation(void **state)
 	assert_int_equal(page_hpa(&f.pool, f.mem - 1), 0);
 	assert_true(page_pool_contains(&f.pool, base, 32 * PAGE_SIZE));
 	assert_false(page_pool_contains(&f.pool, base, 32 * PAGE_SIZE + 1));
-	assert_false(
-		page_pool_contains(&f.pool, base - PAGE_SIZE, 2 * PAGE_SIZE));
+	assert_false(page_pool_contains(&f.pool, base - PAGE_SIZE, 2 * PAGE_SIZE));
 	assert_false(page_pool_contains(&f.pool, base, 0));
 	assert_false(page_pool_contains(&f.pool, base + PAGE_SIZE, ~0ULL));
 	harness_log_clear();
 	page_pool_print(&f.pool);
-	assert_non_null(strstr(harness_log(),
-			       "HV: page pool [0x12345000-0x12365000) 0 MiB: "
-			       "32 pages, 1 bitmap, 31 free, peak 0 used\n"));
+	assert_non_null(strstr(harness_log(), "HV: page pool [0x12345000-0x12365000) 0 MiB: "
+					      "32 pages, 1 bitmap, 31 free, peak 0 used\n"));
 	pool_drop(&f);
 }
 
 /* ---- fatal misuse: must panic (abort) in a child process ---- */
 
-enum misuse {
-	DOUBLE_FREE,
-	PARTIAL_DOUBLE_FREE,
-	OUTSIDE,
-	UNALIGNED,
-	BITMAP,
-	TOO_MANY,
-	CONTROL
-};
+enum misuse { DOUBLE_FREE, PARTIAL_DOUBLE_FREE, OUTSIDE, UNALIGNED, BITMAP, TOO_MANY, CONTROL };
 
 static void do_misuse(enum misuse m)
 {
@@ -284,11 +266,21 @@ static void do_misuse(enum misuse m)
 		page_free(&f.pool, h + PAGE_SIZE, 1);
 		page_free(&f.pool, h, 4);
 		break;
-	case OUTSIDE: page_free(&f.pool, 0x100000 + 64 * PAGE_SIZE, 1); break;
-	case UNALIGNED: page_free(&f.pool, h + 8, 1); break;
-	case BITMAP: page_free(&f.pool, 0x100000, 1); break;
-	case TOO_MANY: page_free(&f.pool, h, 1ULL << 60); break;
-	case CONTROL: page_free(&f.pool, h, 4); break;
+	case OUTSIDE:
+		page_free(&f.pool, 0x100000 + 64 * PAGE_SIZE, 1);
+		break;
+	case UNALIGNED:
+		page_free(&f.pool, h + 8, 1);
+		break;
+	case BITMAP:
+		page_free(&f.pool, 0x100000, 1);
+		break;
+	case TOO_MANY:
+		page_free(&f.pool, h, 1ULL << 60);
+		break;
+	case CONTROL:
+		page_free(&f.pool, h, 4);
+		break;
 	}
 	pool_drop(&f);
 }
@@ -305,8 +297,7 @@ static bool aborts(enum misuse m)
 	if (pid == 0) {
 		signal(SIGABRT, SIG_DFL);
 		/* keep the expected panic text out of the test output */
-		if (!getenv("HARNESS_VERBOSE") &&
-		    !freopen("/dev/null", "w", stderr))
+		if (!getenv("HARNESS_VERBOSE") && !freopen("/dev/null", "w", stderr))
 			_exit(3);
 		do_misuse(m);
 		_exit(0);
@@ -392,24 +383,20 @@ static void test_random_against_model(void **state)
 				continue;
 			}
 			assert_int_equal(h, base + (u64)want * PAGE_SIZE);
-			assert_true(
-				all_zero(page_hva(&f.pool, h), nr * PAGE_SIZE));
+			assert_true(all_zero(page_hva(&f.pool, h), nr * PAGE_SIZE));
 			for (u64 i = 0; i < nr; i++)
 				used[want + i] = true;
 			model_free -= nr;
 			peak = MAX(peak, RP - 1 - model_free);
-			live[nlive++] =
-				(struct live){ h, nr, (u8)(1 + iter % 255) };
-			memset(page_hva(&f.pool, h), live[nlive - 1].tag,
-			       nr * PAGE_SIZE);
+			live[nlive++] = (struct live){ h, nr, (u8)(1 + iter % 255) };
+			memset(page_hva(&f.pool, h), live[nlive - 1].tag, nr * PAGE_SIZE);
 		}
 		assert_int_equal(page_pool_free_pages(&f.pool), model_free);
 	}
 	assert_int_equal(f.pool.peak_used, peak);
 	/* bitmap matches the model bit for bit */
 	for (u64 i = 0; i < RP; i++)
-		assert_int_equal(!!(f.pool.bitmap[i / 64] & BIT(i % 64)),
-				 used[i]);
+		assert_int_equal(!!(f.pool.bitmap[i / 64] & BIT(i % 64)), used[i]);
 	while (nlive) {
 		nlive--;
 		page_free(&f.pool, live[nlive].h, live[nlive].nr);
@@ -467,10 +454,8 @@ static void test_two_cpus(void **state)
 	(void)state;
 	pool_make(&f, 0x10000000, 80); /* tight: the threads compete */
 	for (int i = 0; i < 2; i++) {
-		t[i] = (struct thr){ &f.pool, (u8)(0x10 + i),
-				     77u + (unsigned int)i, 0 };
-		assert_int_equal(pthread_create(&th[i], NULL, hammer, &t[i]),
-				 0);
+		t[i] = (struct thr){ &f.pool, (u8)(0x10 + i), 77u + (unsigned int)i, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, hammer, &t[i]), 0);
 	}
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(pthread_join(th[i], NULL), 0);

@@ -30,10 +30,8 @@ static void check_q35(const char *bed)
 	assert_int_equal(bi->ndevs, f->nfns);
 	assert_int_equal(bi->nfound, f->nfns);
 	assert_false(bi->truncated);
-	assert_ids(find(bi, 0, 0, 0), 0x8086, 0x29c0, PCI_CLASS_BRIDGE,
-		   PCI_SUBCLASS_BRIDGE_HOST);
-	assert_ids(find(bi, 0, 0x1f, 0), 0x8086, 0x2918, PCI_CLASS_BRIDGE,
-		   PCI_SUBCLASS_BRIDGE_ISA);
+	assert_ids(find(bi, 0, 0, 0), 0x8086, 0x29c0, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_HOST);
+	assert_ids(find(bi, 0, 0x1f, 0), 0x8086, 0x2918, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_ISA);
 	assert_true(find(bi, 0, 0x1f, 0)->multifunc);
 	assert_ids(find(bi, 0, 0x1f, 2), 0x8086, 0x2922, PCI_CLASS_STORAGE, 0x06);
 	assert_ids(find(bi, 0, 0x1f, 3), 0x8086, 0x2930, PCI_CLASS_SERIAL_BUS, 0x05);
@@ -53,12 +51,11 @@ static void check_q35(const char *bed)
 	assert_bar(d, 0, PCI_BAR_MEM32, KiB(128)); /* registers */
 	assert_bar(d, 1, PCI_BAR_MEM32, KiB(128)); /* flash */
 	assert_bar(d, 2, PCI_BAR_IO, 32);
-	assert_bar(d, 3, PCI_BAR_MEM32, KiB(16));  /* MSI-X table + PBA */
+	assert_bar(d, 3, PCI_BAR_MEM32, KiB(16)); /* MSI-X table + PBA */
 	assert_bar(d, 4, PCI_BAR_NONE, 0);
 	assert_bar(d, 5, PCI_BAR_NONE, 0);
 	assert_int_equal(d->bars[0].addr,
-			 get_le(&fake_lookup(f, 0, PCI_DEVFN(2, 0))->cfg[0x10], 4) &
-				 ~0xfu);
+			 get_le(&fake_lookup(f, 0, PCI_DEVFN(2, 0))->cfg[0x10], 4) & ~0xfu);
 	assert_true(d->bars[0].addr != 0);
 	assert_int_equal(d->bars[2].addr & 3, 0);
 	/* caps: PM, MSI (64-bit, 1 vector), PCIe, MSI-X (5 vectors in BAR3) */
@@ -113,15 +110,13 @@ static void check_q35(const char *bed)
 	{
 		char want[64];
 
-		snprintf(want, sizeof(want), "PCI: %u devices (config access: fake)\n",
-			 bi->ndevs);
+		snprintf(want, sizeof(want), "PCI: %u devices (config access: fake)\n", bi->ndevs);
 		assert_log(want);
 	}
 
 	/* NIC: by class, and by BDF */
 	assert_ptr_equal(pci_choose_nic(bi, false, 0), find(bi, 0, 2, 0));
-	assert_ptr_equal(pci_choose_nic(bi, true, PCI_BDF(0, 2, 0)),
-			 find(bi, 0, 2, 0));
+	assert_ptr_equal(pci_choose_nic(bi, true, PCI_BDF(0, 2, 0)), find(bi, 0, 2, 0));
 	harness_log_clear();
 	pci_print_nic(pci_choose_nic(bi, false, 0));
 	assert_string_equal(harness_log(), "HV: nic 00:02.0 8086:10d3 (e1000e)\n");
@@ -152,8 +147,7 @@ static void test_bochs_i440fx(void **state)
 
 	(void)state;
 	assert_int_equal(bi->ndevs, 6);
-	assert_ids(find(bi, 0, 0, 0), 0x8086, 0x1237, PCI_CLASS_BRIDGE,
-		   PCI_SUBCLASS_BRIDGE_HOST);
+	assert_ids(find(bi, 0, 0, 0), 0x8086, 0x1237, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_HOST);
 	/* PIIX3: ISA bridge fn 0 (multi-function), IDE, UHCI, ACPI */
 	d = find(bi, 0, 1, 0);
 	assert_ids(d, 0x8086, 0x7000, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_ISA);
@@ -314,11 +308,13 @@ static void test_dump_roundtrip(void **state)
 		unsigned int bus, dev, fnum, off, v[16];
 		struct fake_fn *fn;
 
-		assert_int_equal(sscanf(p, "PCIDUMP %x:%x.%u %x: %x %x %x %x %x %x %x %x %x %x %x %x %x %x %x %x",
-					&bus, &dev, &fnum, &off, &v[0], &v[1], &v[2], &v[3],
-					&v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
-					&v[11], &v[12], &v[13], &v[14], &v[15]),
-				 20);
+		assert_int_equal(
+			sscanf(p,
+			       "PCIDUMP %x:%x.%u %x: %x %x %x %x %x %x %x %x %x %x %x %x %x %x %x %x",
+			       &bus, &dev, &fnum, &off, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			       &v[6], &v[7], &v[8], &v[9], &v[10], &v[11], &v[12], &v[13], &v[14],
+			       &v[15]),
+			20);
 		fn = fake_lookup(f, bus, PCI_DEVFN(dev, fnum));
 		assert_non_null(fn);
 		assert_true(off < PCIE_CFG_SIZE && off % 16 == 0);
@@ -348,14 +344,12 @@ static void test_ecam_accessor(void **state)
 	assert_non_null(win);
 	memset(win, 0xff, size);
 	for (unsigned int i = 0; i < src->nfns; i++)
-		memcpy(win + ((size_t)src->fns[i].bus << 20) +
-			       ((size_t)src->fns[i].devfn << 12),
+		memcpy(win + ((size_t)src->fns[i].bus << 20) + ((size_t)src->fns[i].devfn << 12),
 		       src->fns[i].cfg, PCIE_CFG_SIZE);
 	copy = malloc(size);
 	memcpy(copy, win, size);
 
-	assert_int_equal(pci_ecam_ops_init(&e, (hpa_t)(uintptr_t)win + 4096, 0, 1),
-			 -EINVAL);
+	assert_int_equal(pci_ecam_ops_init(&e, (hpa_t)(uintptr_t)win + 4096, 0, 1), -EINVAL);
 	assert_int_equal(pci_ecam_ops_init(&e, (hpa_t)(uintptr_t)win, 1, 0), -EINVAL);
 	assert_int_equal(pci_ecam_ops_init(&e, (hpa_t)(uintptr_t)win, 0, 1), 0);
 	assert_int_equal(e.ops.cfg_size, PCIE_CFG_SIZE);
@@ -364,8 +358,7 @@ static void test_ecam_accessor(void **state)
 	assert_int_equal(e.ops.read(e.ops.ctx, 1, 0, 0, 0, 4), 0xffffffffu);
 	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, 0, 0x1000, 1), 0xff);
 	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, 0, 0x2, 4), 0xffffffffu);
-	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, PCI_DEVFN(2, 0), 0, 4),
-			 0x10d38086);
+	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, PCI_DEVFN(2, 0), 0, 4), 0x10d38086);
 	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, PCI_DEVFN(2, 0), 2, 2), 0x10d3);
 	assert_int_equal(e.ops.read(e.ops.ctx, 0, 0, PCI_DEVFN(2, 0), 0xb, 1), 0x02);
 	e.ops.write(e.ops.ctx, 0, 5, 0, 0, 4, 0); /* dropped: bus 5 not decoded */
@@ -401,14 +394,10 @@ static void test_ecam_accessor(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_q35_hv),
-		cmocka_unit_test(test_q35_monitor),
-		cmocka_unit_test(test_bochs_i440fx),
-		cmocka_unit_test(test_nic_errors),
-		cmocka_unit_test(test_bad_args),
-		cmocka_unit_test(test_parse_bdf),
-		cmocka_unit_test(test_dump_roundtrip),
-		cmocka_unit_test(test_ecam_accessor),
+		cmocka_unit_test(test_q35_hv),	       cmocka_unit_test(test_q35_monitor),
+		cmocka_unit_test(test_bochs_i440fx),   cmocka_unit_test(test_nic_errors),
+		cmocka_unit_test(test_bad_args),       cmocka_unit_test(test_parse_bdf),
+		cmocka_unit_test(test_dump_roundtrip), cmocka_unit_test(test_ecam_accessor),
 	};
 	return HARNESS_RUN(tests);
 }

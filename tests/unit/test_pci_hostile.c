@@ -24,11 +24,9 @@ static void test_bar_kinds(void **state)
 	(void)state;
 	fake_bar(fn, 0, PCI_BAR_IO, 0xc100, 0x100);
 	fake_bar(fn, 1, PCI_BAR_MEM_PREFETCH, 0xe0000000, MiB(16));
-	fake_bar(fn, 2, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64) |
-				PCI_BAR_MEM_PREFETCH,
+	fake_bar(fn, 2, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64) | PCI_BAR_MEM_PREFETCH,
 		 0x800000000ull, GiB(8));
-	fake_bar(fn, 4, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64),
-		 0xfe000000ull, KiB(4));
+	fake_bar(fn, 4, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64), 0xfe000000ull, KiB(4));
 	bi = fake_enumerate(f);
 	d = find(bi, 0, 3, 0);
 	assert_non_null(d);
@@ -73,8 +71,7 @@ static void test_bar64_last_slot(void **state)
 
 	(void)state;
 	fake_bar(fn, 0, 0, 0xfe000000, KiB(64));
-	fake_bar(fn, 5, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64),
-		 0xfd000000, KiB(4));
+	fake_bar(fn, 5, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64), 0xfd000000, KiB(4));
 	put_le(&fn->cfg[PCI_CARDBUS_CIS_32], 4, 0x12345678);
 	bi = fake_enumerate(f); /* asserts 0x28 was never touched */
 	d = find(bi, 0, 4, 0);
@@ -222,13 +219,13 @@ static void test_msi_decode(void **state)
 	(void)state;
 	fn->cfg[PCI_CAP_PTR_8] = 0x50;
 	fake_cap(fn, 0x50, PCI_CAP_ID_MSI, 0);
-	put_le(&fn->cfg[0x52], 2, PCI_MSI_CTRL_64BIT | PCI_MSI_CTRL_MASKABLE |
-					  FIELD_PREP(PCI_MSI_CTRL_MMC, 5) |
-					  PCI_MSI_CTRL_ENABLE);
+	put_le(&fn->cfg[0x52], 2,
+	       PCI_MSI_CTRL_64BIT | PCI_MSI_CTRL_MASKABLE | FIELD_PREP(PCI_MSI_CTRL_MMC, 5) |
+		       PCI_MSI_CTRL_ENABLE);
 	g->cfg[PCI_CAP_PTR_8] = 0xec; /* 0xec + 24 > 256: must not decode */
 	fake_cap(g, 0xec, PCI_CAP_ID_MSI, 0);
-	put_le(&g->cfg[0xee], 2, PCI_MSI_CTRL_64BIT | PCI_MSI_CTRL_MASKABLE |
-					 FIELD_PREP(PCI_MSI_CTRL_MMC, 7));
+	put_le(&g->cfg[0xee], 2,
+	       PCI_MSI_CTRL_64BIT | PCI_MSI_CTRL_MASKABLE | FIELD_PREP(PCI_MSI_CTRL_MMC, 7));
 	bi = fake_enumerate(f);
 	d = find(bi, 0, 11, 0);
 	assert_int_equal(d->msi.off, 0x50);
@@ -282,8 +279,7 @@ static void test_ext_caps(void **state)
 	/* a 200-entry chain: stops at 48 */
 	make_pcie(lc);
 	for (unsigned int i = 0; i < 200; i++)
-		fake_ext_cap(lc, 0x100 + 4 * i, PCI_EXT_CAP_ID_VNDR,
-			     0x100 + 4 * (i + 1));
+		fake_ext_cap(lc, 0x100 + 4 * i, PCI_EXT_CAP_ID_VNDR, 0x100 + 4 * (i + 1));
 	/* not PCIe: the extended space is not walked at all */
 	fake_ext_cap(np, 0x100, PCI_EXT_CAP_ID_AER, 0x100);
 	bi = fake_enumerate(f);
@@ -320,8 +316,7 @@ static void test_ext_caps(void **state)
 	free(bi);
 	bi = fake_enumerate(f);
 	assert_int_equal(find(bi, 0, 1, 0)->ncaps, 1);
-	assert_int_equal(pci_find_ext_cap(&f->ops, find(bi, 0, 1, 0),
-					  PCI_EXT_CAP_ID_AER), 0);
+	assert_int_equal(pci_find_ext_cap(&f->ops, find(bi, 0, 1, 0), PCI_EXT_CAP_ID_AER), 0);
 	free(bi);
 	free(f);
 }
@@ -407,11 +402,9 @@ static void test_multifunction_and_bridge(void **state)
 	assert_bar(d, 0, PCI_BAR_MEM32, KiB(4));
 	assert_non_null(find(bi, 255, 31, 0));
 	/* the class search walks in BDF order */
-	assert_ptr_equal(pci_find_class(bi, PCI_CLASS_NETWORK, NULL),
-			 find(bi, 3, 0, 0));
+	assert_ptr_equal(pci_find_class(bi, PCI_CLASS_NETWORK, NULL), find(bi, 3, 0, 0));
 	assert_null(pci_find_class(bi, PCI_CLASS_NETWORK, find(bi, 3, 0, 0)));
-	assert_ptr_equal(pci_find_class(bi, PCI_CLASS_BRIDGE, NULL),
-			 find(bi, 0, 5, 0));
+	assert_ptr_equal(pci_find_class(bi, PCI_CLASS_BRIDGE, NULL), find(bi, 0, 5, 0));
 	assert_ptr_equal(pci_find_class(bi, PCI_CLASS_BRIDGE, find(bi, 0, 5, 0)),
 			 find(bi, 0, 6, 0));
 	assert_ptr_equal(pci_choose_nic(bi, false, 0), find(bi, 3, 0, 0));

@@ -4,12 +4,12 @@
 #include <string.h>
 #include "lib/printf.h"
 
-#define CHECK_FMT(expect, ...)                                        \
-	do {                                                          \
-		char b[128];                                          \
-		int n = snprintf(b, sizeof(b), __VA_ARGS__);          \
-		assert_string_equal(b, expect);                       \
-		assert_int_equal(n, (int)strlen(expect));             \
+#define CHECK_FMT(expect, ...)                               \
+	do {                                                 \
+		char b[128];                                 \
+		int n = snprintf(b, sizeof(b), __VA_ARGS__); \
+		assert_string_equal(b, expect);              \
+		assert_int_equal(n, (int)strlen(expect));    \
 	} while (0)
 
 static void test_integers(void **state)

@@ -37,16 +37,13 @@ static void test_q35_iommu(void **state)
 	assert_int_equal(b->info.madt.nr_isos, 5);
 	assert_int_equal(b->info.madt.lapic_nmis[0].uid, 0xff);
 	/* the copies are the firmware's bytes */
-	assert_memory_equal(
-		built_at(b, acpi_find_table(&b->info, "HPET", 0)->pa),
-		region(fw->m, "HPET")->data, 56);
-	assert_memory_equal(
-		built_at(b, acpi_find_table(&b->info, "WAET", 0)->pa),
-		region(fw->m, "WAET")->data, 40);
+	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "HPET", 0)->pa),
+			    region(fw->m, "HPET")->data, 56);
+	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "WAET", 0)->pa),
+			    region(fw->m, "WAET")->data, 40);
 	/* MADT: the firmware's header (OEM ids) apart from length/checksum */
-	assert_memory_equal(
-		built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa) + 10,
-		region(fw->m, "APIC")->data + 10, 34);
+	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa) + 10,
+			    region(fw->m, "APIC")->data + 10, 34);
 	/* 128-byte firmware MADT minus one 8-byte LAPIC entry */
 	assert_int_equal(acpi_find_table(&b->info, "APIC", 0)->len, 120);
 
@@ -132,9 +129,8 @@ static void test_bochs(void **state)
 	assert_int_equal(b->info.madt.nr_isos, 1);
 	assert_false(b->info.mcfg.present);
 	assert_int_equal(b->info.fadt.revision, 1);
-	assert_memory_equal(
-		built_at(b, acpi_find_table(&b->info, "SSDT", 0)->pa),
-		region(fw->m, "SSDT")->data, 68);
+	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "SSDT", 0)->pa),
+			    region(fw->m, "SSDT")->data, 68);
 	harness_log_clear();
 	vacpi_print(&in, b->buf, b->used, b->base, b->rsdp);
 	assert_log_has("tables: FACP APIC(1 cpu) SSDT HPET\n");
@@ -190,9 +186,8 @@ static void test_extra_tables(void **state)
 	assert_int_equal(b->info.dmar.haw, 39);
 	assert_int_equal(b->info.dmar.nr_drhd, 1);
 	assert_int_equal(b->info.dmar.drhd[0].base, 0xfed91000);
-	assert_memory_equal(
-		built_at(b, acpi_find_table(&b->info, "DMAR", 0)->pa) + 10,
-		dmar + 10, 54);
+	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "DMAR", 0)->pa) + 10, dmar + 10,
+			    54);
 	assert_int_equal(dmar[9], 0x55); /* the caller's table untouched */
 	harness_log_clear();
 	vacpi_print(&in, b->buf, b->used, b->base, b->rsdp);
@@ -215,47 +210,37 @@ static void test_bad_arguments(void **state)
 
 	(void)state;
 	assert_non_null(buf);
-	assert_int_equal(vacpi_build(NULL, 0, buf, 65536, &rsdp, &used),
-			 -EINVAL);
+	assert_int_equal(vacpi_build(NULL, 0, buf, 65536, &rsdp, &used), -EINVAL);
 	assert_int_equal(vacpi_build(&in, 0, buf, 65536, NULL, &used), -EINVAL);
 	assert_int_equal(vacpi_build(&in, 0, buf, 65536, &rsdp, NULL), -EINVAL);
-	assert_int_equal(vacpi_build(&in, 0, NULL, 65536, &rsdp, &used),
-			 -EINVAL);
-	assert_int_equal(vacpi_build(&in, 1ull << 52, buf, 65536, &rsdp, &used),
-			 -EINVAL);
+	assert_int_equal(vacpi_build(&in, 0, NULL, 65536, &rsdp, &used), -EINVAL);
+	assert_int_equal(vacpi_build(&in, 1ull << 52, buf, 65536, &rsdp, &used), -EINVAL);
 	bad = in;
 	bad.fw = NULL;
-	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used),
-			 -EINVAL);
+	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used), -EINVAL);
 	bad = in;
 	bad.mem = NULL;
-	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used),
-			 -EINVAL);
+	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used), -EINVAL);
 	/* added tables: too short (length 35), NULL, too many, NULL array */
 	shortt[4] = 35;
 	bad = in;
 	bad.extra_tables = extra;
 	bad.nr_extra = 1;
-	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used),
-			 -EINVAL);
+	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used), -EINVAL);
 	memcpy(&shortt[4], &(u32){ ACPI_TABLE_MAX_LEN + 1 }, 4);
-	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used),
-			 -EINVAL);
+	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used), -EINVAL);
 	shortt[4] = 40;
 	memset(&shortt[5], 0, 3);
 	bad.nr_extra = 2; /* extra[1] is NULL */
-	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used),
-			 -EINVAL);
+	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used), -EINVAL);
 	for (unsigned int k = 0; k <= VACPI_MAX_EXTRA; k++)
 		extra[k] = shortt;
 	bad.nr_extra = VACPI_MAX_EXTRA + 1;
-	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used),
-			 -EINVAL);
+	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used), -EINVAL);
 	bad.nr_extra = VACPI_MAX_EXTRA; /* the maximum is fine */
 	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used), 0);
 	bad.extra_tables = NULL;
-	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used),
-			 -EINVAL);
+	assert_int_equal(vacpi_build(&bad, 0, buf, 65536, &rsdp, &used), -EINVAL);
 	free(buf);
 	fw_free(fw);
 }
@@ -277,8 +262,7 @@ static void test_too_small(void **state)
 	in.nr_extra = 1;
 	assert_int_equal(vacpi_build(&in, base, big, 1 << 16, &rsdp, &used), 0);
 	assert_int_equal(rsdp, 0x3ff00010);
-	assert_int_equal(vacpi_build(&in, base, NULL, 0, &rsdp, &used2),
-			 -E2BIG);
+	assert_int_equal(vacpi_build(&in, base, NULL, 0, &rsdp, &used2), -E2BIG);
 	/* every size below the need: -E2BIG, the buffer (exactly that big,
 	 * for ASan) untouched; the exact size works */
 	for (size_t len = 0; len <= used; len++) {
@@ -288,17 +272,13 @@ static void test_too_small(void **state)
 		rsdp = 0;
 		used2 = 0;
 		if (len < used) {
-			assert_int_equal(
-				vacpi_build(&in, base, buf, len, &rsdp, &used2),
-				-E2BIG);
+			assert_int_equal(vacpi_build(&in, base, buf, len, &rsdp, &used2), -E2BIG);
 			for (size_t k = 0; k < len; k++)
 				assert_int_equal(buf[k], 0xa5);
 			assert_int_equal(rsdp, 0);
 			assert_int_equal(used2, 0);
 		} else {
-			assert_int_equal(
-				vacpi_build(&in, base, buf, len, &rsdp, &used2),
-				0);
+			assert_int_equal(vacpi_build(&in, base, buf, len, &rsdp, &used2), 0);
 			assert_int_equal(used2, used);
 			assert_memory_equal(buf, big, used);
 		}
@@ -356,18 +336,15 @@ static void test_rebuild_from_output(void **state)
 	b = build(fw, &in, 0x3ff00000);
 	fw2.m = b->g;
 	fw2.info = b->info;
-	in2 = (struct vacpi_input){ .fw = &b->info,
-				    .mem = &b->g->am,
-				    .guest_apic_id = 0 };
+	in2 = (struct vacpi_input){ .fw = &b->info, .mem = &b->g->am, .guest_apic_id = 0 };
 	b2 = build(&fw2, &in2, 0x3fe00000);
 	check_common(&fw2, b2, 0, false);
 	root_sigs(b, s1, sizeof(s1));
 	root_sigs(b2, s2, sizeof(s2));
 	assert_string_equal(s1, s2);
 	assert_int_equal(b2->used, b->used);
-	assert_memory_equal(
-		built_at(b2, acpi_find_table(&b2->info, "APIC", 0)->pa),
-		built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa), 120);
+	assert_memory_equal(built_at(b2, acpi_find_table(&b2->info, "APIC", 0)->pa),
+			    built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa), 120);
 	harness_log_clear();
 	vacpi_print(&in2, b2->buf, b2->used, b2->base, b2->rsdp);
 	assert_log_has("VACPI: hidden: nothing\n");
@@ -392,23 +369,18 @@ static void test_no_madt_or_unmapped(void **state)
 	for (unsigned int i = 0; i < copy->nr_tables; i++)
 		if (!strcmp(copy->tables[i].sig, "APIC"))
 			copy->tables[i].valid = false;
-	assert_int_equal(
-		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used),
-		-ENOENT);
+	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used), -ENOENT);
 	assert_log_has("no usable firmware MADT");
 	/* a table that cannot be read any more */
 	*copy = fw->info;
 	region(fw->m, "WAET")->pa = 0x7000000;
 	harness_log_clear();
-	assert_int_equal(
-		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used),
-		-EFAULT);
+	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used), -EFAULT);
 	assert_log_has("firmware WAET at 0x3ffe22f0 not accessible");
 	/* a hidden one need not be readable */
 	region(fw->m, "WAET")->pa = 0x3ffe22f0;
 	region(fw->m, "DMAR")->pa = 0x7000000;
-	assert_int_equal(
-		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used), 0);
+	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used), 0);
 	free(copy);
 	fw_free(fw);
 }

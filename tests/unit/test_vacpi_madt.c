@@ -41,19 +41,15 @@ static size_t make_madt(u8 *m)
 {
 	static const u8 lapic0[] = { 0, 8, 0, 0, 1, 0, 0, 0 };
 	static const u8 lapic1[] = { 0, 8, 1, 1, 2, 0, 0, 0 };
-	static const u8 x2[] = { 9, 16, 0, 0, 0x00, 0x01, 0, 0,
-				 2, 0,	0, 0, 7,    0,	  0, 0 };
-	static const u8 ioapic[] = {
-		1, 12, 4, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0
-	};
+	static const u8 x2[] = { 9, 16, 0, 0, 0x00, 0x01, 0, 0, 2, 0, 0, 0, 7, 0, 0, 0 };
+	static const u8 ioapic[] = { 1, 12, 4, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0 };
 	static const u8 iso[] = { 2, 10, 0, 9, 9, 0, 0, 0, 0x0d, 0 };
 	static const u8 nmisrc[] = { 3, 8, 5, 0, 2, 0, 0, 0 };
 	static const u8 lnmi_all[] = { 4, 6, 0xff, 5, 0, 1 };
 	static const u8 lnmi_1[] = { 4, 6, 1, 5, 0, 1 };
 	static const u8 x2nmi_7[] = { 10, 12, 5, 0, 7, 0, 0, 0, 1, 0, 0, 0 };
 	static const u8 x2nmi_3[] = { 10, 12, 5, 0, 3, 0, 0, 0, 1, 0, 0, 0 };
-	static const u8 x2nmi_all[] = { 10,   12,   5, 0, 0xff, 0xff,
-					0xff, 0xff, 0, 0, 0,	0 };
+	static const u8 x2nmi_all[] = { 10, 12, 5, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0 };
 	static const u8 ovr[] = { 5, 12, 0, 0, 0, 0, 0xe0, 0xfe, 0, 0, 0, 0 };
 	static const u8 wakeup[16] = { 0x10, 16, 0, 0, 1 };
 	static const u8 unknown[] = { 0x7f, 4, 1, 2 };
@@ -136,9 +132,8 @@ static void test_madt_x2apic_guest(void **state)
 	assert_int_equal(m->lapic_pa, 0xfee00000);
 	/* 44 + x2 16 + ioapic 12 + iso 10 + nmi 8 + 6 + 12 + 12 + ovr 12 */
 	assert_int_equal(acpi_find_table(&b->info, "APIC", 0)->len, 132);
-	assert_memory_equal(
-		built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa) + 10,
-		"SYNTHX", 6);
+	assert_memory_equal(built_at(b, acpi_find_table(&b->info, "APIC", 0)->pa) + 10, "SYNTHX",
+			    6);
 	harness_log_clear();
 	vacpi_print(&in, b->buf, b->used, b->base, b->rsdp);
 	assert_log_has("APIC(1 cpu)");
@@ -177,17 +172,11 @@ static void test_madt_missing_cpu(void **state)
 	size_t used;
 
 	(void)state;
-	assert_int_equal(
-		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used),
-		-ENOENT);
+	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used), -ENOENT);
 	in.guest_apic_id = 0xff; /* not an xAPIC CPU */
-	assert_int_equal(
-		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used),
-		-ENOENT);
+	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used), -ENOENT);
 	in.guest_apic_id = 0x101;
-	assert_int_equal(
-		vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used),
-		-ENOENT);
+	assert_int_equal(vacpi_build(&in, 0x100000, buf, sizeof(buf), &rsdp, &used), -ENOENT);
 	assert_log_has("APIC id 257 is not in the firmware MADT");
 	fw_free(fw);
 }

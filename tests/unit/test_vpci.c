@@ -32,8 +32,7 @@ struct rec {
 	struct rec_write w[REC_MAX];
 };
 
-static u32 rec_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		    unsigned int width)
+static u32 rec_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off, unsigned int width)
 {
 	struct rec *r = ctx;
 
@@ -41,15 +40,13 @@ static u32 rec_read(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
 	return r->f->ops.read(r->f->ops.ctx, seg, bus, devfn, off, width);
 }
 
-static void rec_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off,
-		      unsigned int width, u32 val)
+static void rec_write(void *ctx, u16 seg, u8 bus, u8 devfn, u16 off, unsigned int width, u32 val)
 {
 	struct rec *r = ctx;
 
 	if (r->writes < REC_MAX)
 		r->w[r->writes] =
-			(struct rec_write){ PCI_BDF(bus, devfn >> 3, devfn & 7),
-					    off, width, val };
+			(struct rec_write){ PCI_BDF(bus, devfn >> 3, devfn & 7), off, width, val };
 	r->writes++;
 	r->f->ops.write(r->f->ops.ctx, seg, bus, devfn, off, width, val);
 }
@@ -70,11 +67,9 @@ static struct bed *bed_new(struct fake *f, u32 nic_bdf)
 	b->f = f;
 	b->bi = fake_enumerate(f);
 	b->rec.f = f;
-	b->rec.ops = (struct pci_cfg_ops){ .read = rec_read,
-					   .write = rec_write,
-					   .ctx = &b->rec,
-					   .cfg_size = 256,
-					   .name = "rec" };
+	b->rec.ops = (struct pci_cfg_ops){
+		.read = rec_read, .write = rec_write, .ctx = &b->rec, .cfg_size = 256, .name = "rec"
+	};
 	harness_log_clear();
 	vpci_init(&b->v, &b->rec.ops, b->bi, nic_bdf);
 	fake_snapshot(f);
@@ -165,8 +160,7 @@ static void test_q35_visible(void **state)
 			assert_int_equal(cfg_in(b, shown[i], off, 4),
 					 le(host_cfg(b, shown[i]) + off, 4));
 		for (unsigned int off = 0; off < 256; off++)
-			assert_int_equal(cfg_in(b, shown[i], off, 1),
-					 host_cfg(b, shown[i])[off]);
+			assert_int_equal(cfg_in(b, shown[i], off, 1), host_cfg(b, shown[i])[off]);
 	}
 	assert_false(vpci_visible(&b->v, PCI_BDF(0, 1, 0)));	/* VGA */
 	assert_false(vpci_visible(&b->v, PCI_BDF(0, 0x1f, 2))); /* SATA */
@@ -197,8 +191,7 @@ static void check_hidden(struct bed *b, u32 bdf)
 
 	for (unsigned int s = 0; s < 3; s++) {
 		for (unsigned int off = 0; off < 256; off += sizes[s]) {
-			u32 ones = sizes[s] == 4 ? 0xffffffffu
-						 : (1u << (8 * sizes[s])) - 1;
+			u32 ones = sizes[s] == 4 ? 0xffffffffu : (1u << (8 * sizes[s])) - 1;
 
 			assert_int_equal(cfg_in(b, bdf, off, sizes[s]), ones);
 			cfg_out(b, bdf, off, sizes[s], 0);
@@ -390,8 +383,7 @@ static void test_stats(void **state)
 
 static void test_bochs(void **state)
 {
-	struct bed *b = bed_new(load_bed("bochs-i440fx", PCI_CFG_SIZE),
-				PCI_BDF(0, 2, 0));
+	struct bed *b = bed_new(load_bed("bochs-i440fx", PCI_CFG_SIZE), PCI_BDF(0, 2, 0));
 
 	(void)state;
 	assert_int_equal(b->v.nr_visible, 3);
@@ -402,13 +394,11 @@ static void test_bochs(void **state)
 	check_hidden(b, PCI_BDF(0, 1, 3));		    /* PM (06.80) */
 	/* e1000 IDs; the PIIX3 still says multi-function */
 	assert_int_equal(cfg_in(b, PCI_BDF(0, 2, 0), 0, 4), 0x100e8086);
-	assert_int_equal(cfg_in(b, PCI_BDF(0, 1, 0), PCI_HEADER_TYPE_8, 1) &
-				 PCI_HEADER_MULTIFUNC,
+	assert_int_equal(cfg_in(b, PCI_BDF(0, 1, 0), PCI_HEADER_TYPE_8, 1) & PCI_HEADER_MULTIFUNC,
 			 PCI_HEADER_MULTIFUNC);
 	/* the e1000's I/O BAR sizes through the window */
 	cfg_out(b, PCI_BDF(0, 2, 0), PCI_BAR_32(1), 4, 0xffffffff);
-	assert_int_equal(cfg_in(b, PCI_BDF(0, 2, 0), PCI_BAR_32(1), 4) &
-				 PCI_BAR_IO_MASK,
+	assert_int_equal(cfg_in(b, PCI_BDF(0, 2, 0), PCI_BAR_32(1), 4) & PCI_BAR_IO_MASK,
 			 0xffffffc0);
 	bed_free(b);
 }
@@ -423,14 +413,11 @@ static struct fake *deep_topology(void)
 	struct fake_fn *hb, *lpc, *rp, *sw, *rp2;
 
 	hb = fake_add(f, 0, 0, 0, 0x8086, 0x3e30, 0x060000, 0);
-	fake_bar(hb, 0, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64),
-		 0x4fed10000ull, KiB(32));
+	fake_bar(hb, 0, FIELD_PREP(PCI_BAR_MEM_TYPE, PCI_BAR_MEM_TYPE_64), 0x4fed10000ull, KiB(32));
 	fake_bar(hb, 2, PCI_BAR_IO, 0x1800, 0x80);
-	put_le(&hb->cfg[PCI_COMMAND_16], 2,
-	       PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+	put_le(&hb->cfg[PCI_COMMAND_16], 2, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
 	put_le(&hb->cfg[0x60], 4, 0xe0000001); /* PCIEXBAR */
-	lpc = fake_add(f, 0, 0x1f, 0, 0x8086, 0xa305, 0x060100,
-		       PCI_HEADER_MULTIFUNC);
+	lpc = fake_add(f, 0, 0x1f, 0, 0x8086, 0xa305, 0x060100, PCI_HEADER_MULTIFUNC);
 	fake_bar(lpc, 0, 0, 0xfed1c000, KiB(16));
 	put_le(&lpc->cfg[PCI_COMMAND_16], 2,
 	       PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
@@ -446,11 +433,9 @@ static struct fake *deep_topology(void)
 	sw->cfg[PCI_PRIMARY_BUS_8] = 1;
 	sw->cfg[PCI_SECONDARY_BUS_8] = 2;
 	sw->cfg[PCI_SUBORDINATE_BUS_8] = 2;
-	fake_bar(fake_add(f, 2, 0, 0, 0x8086, 0x10d3, 0x020000, 0), 0, 0,
-		 0xfe000000, KiB(128));
+	fake_bar(fake_add(f, 2, 0, 0, 0x8086, 0x10d3, 0x020000, 0), 0, 0, 0xfe000000, KiB(128));
 	/* another root port 00:1c.4 -> bus 3 with a disk: all hidden */
-	rp2 = fake_add(f, 0, 0x1c, 4, 0x8086, 0xa33c, 0x060400,
-		       PCI_HEADER_BRIDGE);
+	rp2 = fake_add(f, 0, 0x1c, 4, 0x8086, 0xa33c, 0x060400, PCI_HEADER_BRIDGE);
 	rp2->cfg[PCI_SECONDARY_BUS_8] = 3;
 	rp2->cfg[PCI_SUBORDINATE_BUS_8] = 3;
 	fake_add(f, 3, 0, 0, 0x144d, 0xa808, 0x010802, 0);
@@ -473,8 +458,7 @@ static void test_deep_visible(void **state)
 	check_hidden(b, PCI_BDF(0, 0x1f, 4));
 	assert_int_equal(cfg_in(b, NIC_DEEP, 0, 4), 0x10d38086);
 	/* the bridges' bus numbers pass, so the guest can walk down */
-	assert_int_equal(cfg_in(b, PCI_BDF(0, 0x1c, 0), PCI_SECONDARY_BUS_8, 1),
-			 1);
+	assert_int_equal(cfg_in(b, PCI_BDF(0, 0x1c, 0), PCI_SECONDARY_BUS_8, 1), 1);
 	harness_log_clear();
 	vpci_print(&b->v);
 	assert_log_has("VPCI: visible 02:00.0 nic, 00:1c.0 bridge, "
@@ -538,14 +522,12 @@ static void test_chipset_writes(void **state)
 	/* decode bits stay on; others (bus master, INTx disable) change */
 	cfg_out(b, lpc, PCI_COMMAND_16, 2, PCI_COMMAND_INTX_DISABLE);
 	assert_int_equal(le(host_cfg(b, lpc) + 4, 2),
-			 PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
-				 PCI_COMMAND_INTX_DISABLE);
+			 PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE);
 	cfg_out(b, rp, PCI_COMMAND_16, 4, 0x00100000);
 	assert_int_equal(b->rec.w[1].val, 0x00100000); /* none were set */
 	cfg_out(b, hb, PCI_COMMAND_16, 1, PCI_COMMAND_MASTER);
 	assert_int_equal(b->rec.w[2].width, 1);
-	assert_int_equal(b->rec.w[2].val, PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
-						  PCI_COMMAND_MASTER);
+	assert_int_equal(b->rec.w[2].val, PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	/* host bridge specifics are read-only, the header is not */
 	assert_int_equal(cfg_in(b, hb, 0x60, 4), 0xe0000001);
 	cfg_out(b, hb, 0x60, 4, 0xc0000001);
@@ -591,8 +573,7 @@ static void test_too_many(void **state)
 	(void)state;
 	/* 40 host bridges (AMD-like) and a NIC: the NIC comes first */
 	for (unsigned int d = 0; d < 20; d++) {
-		fake_add(f, 0, d, 0, 0x1022, 0x1480, 0x060000,
-			 PCI_HEADER_MULTIFUNC);
+		fake_add(f, 0, d, 0, 0x1022, 0x1480, 0x060000, PCI_HEADER_MULTIFUNC);
 		fake_add(f, 0, d, 1, 0x1022, 0x1481, 0x060000, 0);
 	}
 	fake_add(f, 0, 0x1e, 0, 0x8086, 0x10d3, 0x020000, 0);
@@ -615,10 +596,9 @@ static void test_no_bus_no_nic(void **state)
 	u32 val;
 
 	(void)state;
-	rec.ops = (struct pci_cfg_ops){ .read = rec_read,
-					.write = rec_write,
-					.ctx = &rec,
-					.cfg_size = 256 };
+	rec.ops = (struct pci_cfg_ops){
+		.read = rec_read, .write = rec_write, .ctx = &rec, .cfg_size = 256
+	};
 	/* no bus information: the NIC alone, passed through */
 	vpci_init(&v, &rec.ops, NULL, NIC_Q35);
 	assert_int_equal(v.nr_visible, 1);

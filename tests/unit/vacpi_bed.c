@@ -34,8 +34,7 @@ struct mem *mem_new(void)
 	return m;
 }
 
-struct region *mem_add(struct mem *m, u64 pa, const void *data, size_t len,
-		       const char *sig)
+struct region *mem_add(struct mem *m, u64 pa, const void *data, size_t len, const char *sig)
 {
 	struct region *r;
 
@@ -96,8 +95,7 @@ struct fw *fw_load(const char *name)
 	assert_non_null(fw);
 	fw->m = mem_new();
 	low = mem_add(fw->m, 0, NULL, LOW_SIZE, "LOW");
-	snprintf(path, sizeof(path), "%s/acpi/%s/index.txt", harness_data_dir(),
-		 name);
+	snprintf(path, sizeof(path), "%s/acpi/%s/index.txt", harness_data_dir(), name);
 	f = fopen(path, "r");
 	if (!f)
 		fail_msg("cannot open %s", path);
@@ -110,9 +108,7 @@ struct fw *fw_load(const char *name)
 
 		if (line[0] == '#')
 			continue;
-		assert_int_equal(
-			sscanf(line, "%63s %7s %llx %u", file, sig, &pa, &len),
-			4);
+		assert_int_equal(sscanf(line, "%63s %7s %llx %u", file, sig, &pa, &len), 4);
 		snprintf(rel, sizeof(rel), "acpi/%s/%s", name, file);
 		data = harness_load_file(rel, &got);
 		assert_int_equal(got, len);
@@ -139,9 +135,7 @@ void fw_free(struct fw *fw)
 
 struct vacpi_input input(const struct fw *fw, u32 apic_id)
 {
-	return (struct vacpi_input){ .fw = &fw->info,
-				     .mem = &fw->m->am,
-				     .guest_apic_id = apic_id };
+	return (struct vacpi_input){ .fw = &fw->info, .mem = &fw->m->am, .guest_apic_id = apic_id };
 }
 
 /* ---- build and parse back -------------------------------------------------- */
@@ -166,16 +160,14 @@ struct built *build(const struct fw *fw, const struct vacpi_input *in, u64 base)
 
 	assert_non_null(b);
 	assert_non_null(big);
-	assert_int_equal(vacpi_build(in, base, big, cap, &b->rsdp, &b->used),
-			 0);
+	assert_int_equal(vacpi_build(in, base, big, cap, &b->rsdp, &b->used), 0);
 	assert_true(b->used > 0 && b->used <= cap);
 	assert_true(b->rsdp >= base && b->rsdp - base < b->used);
 	b->base = base;
 	b->g = mem_new();
 	mem_add(b->g, 0, NULL, LOW_SIZE, "LOW");
 	b->buf = mem_add(b->g, base, NULL, b->used, "BUF")->data;
-	assert_int_equal(vacpi_build(in, base, b->buf, b->used, &rsdp2, &used2),
-			 0);
+	assert_int_equal(vacpi_build(in, base, b->buf, b->used, &rsdp2, &used2), 0);
 	assert_int_equal(rsdp2, b->rsdp);
 	assert_int_equal(used2, b->used);
 	assert_memory_equal(b->buf, big, b->used);
@@ -185,8 +177,7 @@ struct built *build(const struct fw *fw, const struct vacpi_input *in, u64 base)
 	mem_add(b->g, fw->info.fadt.facs_pa, region(fw->m, "FACS")->data,
 		region(fw->m, "FACS")->len, "FACS");
 	harness_log_clear();
-	assert_int_equal(
-		acpi_init(&b->g->am, b->buf + (b->rsdp - base), &b->info), 0);
+	assert_int_equal(acpi_init(&b->g->am, b->buf + (b->rsdp - base), &b->info), 0);
 	return b;
 }
 
@@ -197,8 +188,7 @@ const u8 *built_at(const struct built *b, u64 pa)
 }
 
 /* Checks every build must pass. */
-void check_common(const struct fw *fw, const struct built *b, u32 apic_id,
-		  bool added_dmar)
+void check_common(const struct fw *fw, const struct built *b, u32 apic_id, bool added_dmar)
 {
 	const struct acpi_info *i = &b->info;
 	const struct acpi_madt *m = &i->madt;
@@ -226,8 +216,7 @@ void check_common(const struct fw *fw, const struct built *b, u32 apic_id,
 		if (t->source == ACPI_SRC_FADT)
 			continue;
 		assert_int_equal(t->pa % 16, 0);
-		assert_true(t->pa >= b->base &&
-			    t->pa + t->len <= b->base + b->used);
+		assert_true(t->pa >= b->base && t->pa + t->len <= b->base + b->used);
 	}
 	if (!added_dmar) {
 		assert_null(acpi_find_table(i, "DMAR", 0));
@@ -243,18 +232,14 @@ void check_common(const struct fw *fw, const struct built *b, u32 apic_id,
 		assert_int_equal(rd32(r + 4), 36 + 4 * n);
 		assert_true(acpi_checksum_ok(r, 36 + 4 * n));
 		for (unsigned int k = 0; k < n; k++)
-			assert_int_equal(rd32(r + 36 + 4 * k),
-					 rd64(x + 36 + 8 * k));
+			assert_int_equal(rd32(r + 36 + 4 * k), rd64(x + 36 + 8 * k));
 		assert_int_equal(i->rsdt_pa % 16, 0);
 	}
 	for (unsigned int k = 0; k < fw->info.nr_tables && !fw_root; k++)
-		if (fw->info.tables[k].source == ACPI_SRC_RSDP &&
-		    fw->info.tables[k].valid)
+		if (fw->info.tables[k].source == ACPI_SRC_RSDP && fw->info.tables[k].valid)
 			fw_root = &fw->info.tables[k];
 	assert_non_null(fw_root); /* OEM fields of the firmware's root */
-	assert_memory_equal(
-		x + 10, (const u8 *)acpi_map_table(&fw->m->am, fw_root) + 10,
-		26);
+	assert_memory_equal(x + 10, (const u8 *)acpi_map_table(&fw->m->am, fw_root) + 10, 26);
 
 	/* one CPU, enabled; interrupt routing as the firmware's */
 	assert_true(m->present);
@@ -266,8 +251,7 @@ void check_common(const struct fw *fw, const struct built *b, u32 apic_id,
 	assert_int_equal(m->lapic_pa, fw->info.madt.lapic_pa);
 	assert_int_equal(m->flags, fw->info.madt.flags);
 	assert_int_equal(m->nr_ioapics, fw->info.madt.nr_ioapics);
-	assert_memory_equal(m->ioapics, fw->info.madt.ioapics,
-			    sizeof(m->ioapics));
+	assert_memory_equal(m->ioapics, fw->info.madt.ioapics, sizeof(m->ioapics));
 	assert_int_equal(m->nr_isos, fw->info.madt.nr_isos);
 	assert_memory_equal(m->isos, fw->info.madt.isos, sizeof(m->isos));
 	assert_int_equal(m->nr_lapic_nmis, fw->info.madt.nr_lapic_nmis);

@@ -31,8 +31,7 @@ struct mem {
 
 struct mem *mem_new(void);
 /** A copy of data (zeroes if NULL), exactly len bytes, at pa. */
-struct region *mem_add(struct mem *m, u64 pa, const void *data, size_t len,
-		       const char *sig);
+struct region *mem_add(struct mem *m, u64 pa, const void *data, size_t len, const char *sig);
 void mem_free(struct mem *m);
 /** The region named sig (a blob's signature); fails the test if none. */
 struct region *region(struct mem *m, const char *sig);
@@ -58,14 +57,12 @@ struct built {
 };
 
 /** vacpi_build() at base (roomy, then exact-size: same bytes), parsed back. */
-struct built *build(const struct fw *fw, const struct vacpi_input *in,
-		    u64 base);
+struct built *build(const struct fw *fw, const struct vacpi_input *in, u64 base);
 void built_free(struct built *b);
 /** The built bytes at guest address pa (must be inside the buffer). */
 const u8 *built_at(const struct built *b, u64 pa);
 /** Checks every build must pass (one CPU apic_id, no DMAR unless added). */
-void check_common(const struct fw *fw, const struct built *b, u32 apic_id,
-		  bool added_dmar);
+void check_common(const struct fw *fw, const struct built *b, u32 apic_id, bool added_dmar);
 /** Signatures of the guest's root tables, in XSDT order, space separated. */
 void root_sigs(const struct built *b, char *out, size_t len);
 void assert_log_has(const char *s);
