@@ -79,7 +79,7 @@ $(HV_ELF): $(HV_OBJS) linker.ld
 HV_CMDLINE ?=
 GUEST_KERNEL ?= $(BUILD)/guest/bzImage
 GUEST_INITRD ?= $(BUILD)/guest/initrd.cpio.gz
-GUEST_CMDLINE ?= console=ttyS0
+GUEST_CMDLINE ?= console=ttyS0,115200 quiet cryptomgr.notests panic=-1
 ISO := $(BUILD)/sidevisor.iso
 
 iso: $(ISO)
@@ -100,6 +100,10 @@ test:
 
 deps:
 	$(Q)scripts/setup.sh
+
+# The Debian guest (kernel + busybox initramfs), from apt-get download.
+guest:
+	$(Q)guest/build.sh $(BUILD)/guest
 
 include tests/unit/build.mk
 include tests/lint.mk

@@ -62,14 +62,29 @@ not_run() {
 scripts/setup.sh || { echo "test: scripts/setup.sh failed" >&2; exit 1; }
 mkdir -p "$logs"
 
-step build build build_step || build_ok=0
-step unit unit make --no-print-directory -j"$jobs" unit
-step lint lint make --no-print-directory lint
-for suite in qemu-foundation bochs-foundation; do
-	if [ $build_ok -eq 1 ]; then
-		step "$suite" "$suite" python3 tests/integration/bed.py "$suite"
+# The guest: Debian's kernel and busybox, fetched with apt-get download
+# (guest/build.sh); the Linux suites need it.
+guest_step() {
+	if guest/build.sh "$build/guest"; then
+		echo "guest: 1 passed, 0 failed"
 	else
+		echo "guest: 0 passed, 1 failed"
+		return 1
+	fi
+}
+
+step build build build_step || build_ok=0
+step guest guest guest_step || guest_ok=0
+step unit unit make --no-print-directory -j"$jobs" unit
+step fuzz fuzz make --no-print-directory fuzz-smoke
+step lint lint make --no-print-directory lint
+for suite in qemu-foundation bochs-foundation qemu-linux bochs-linux; do
+	if [ $build_ok -ne 1 ]; then
 		not_run "$suite" "build failed"
+	elif [ "${suite#*-}" = linux ] && [ "${guest_ok:-1}" -ne 1 ]; then
+		not_run "$suite" "guest image failed"
+	else
+		step "$suite" "$suite" python3 tests/integration/bed.py "$suite"
 	fi
 done
 

@@ -53,6 +53,7 @@ def rel(path):
 
 def load_suites():
     """Collect SUITES from every tests/integration/*.py except this file."""
+    sys.path.insert(0, HERE)  # suite files may import each other
     suites = {}
     for fn in sorted(os.listdir(HERE)):
         if not fn.endswith(".py") or fn == "bed.py" or fn.startswith(("_", "test_")):
@@ -71,15 +72,24 @@ def load_suites():
 # ---- building the ISO --------------------------------------------------------
 
 
-def guest_files():
-    """The guest kernel/initrd the Makefile would use (placeholders if absent)."""
+GUEST_CMDLINE_BASE = "console=ttyS0,115200 quiet cryptomgr.notests panic=-1"
+
+
+def guest_files(case=None):
+    """The guest kernel/initrd and command line of a case. A case with
+    guest="linux" boots the Debian guest built by guest/build.sh; any other
+    case gets mkiso's placeholder modules (the hypervisor then reports that
+    it cannot start a guest), so foundation runs do not depend on the guest."""
+    if case is not None and case.get("guest") != "linux":
+        return ("/nonexistent", "/nonexistent", "")
     return (os.environ.get("GUEST_KERNEL", os.path.join(BUILD, "guest/bzImage")),
             os.environ.get("GUEST_INITRD", os.path.join(BUILD, "guest/initrd.cpio.gz")),
-            os.environ.get("GUEST_CMDLINE", "console=ttyS0"))
+            (case or {}).get("guest_cmdline",
+                             os.environ.get("GUEST_CMDLINE", GUEST_CMDLINE_BASE)))
 
 
-def mkiso_argv(iso, hv_elf, hv_cmdline):
-    kernel, initrd, gcmd = guest_files()
+def mkiso_argv(iso, hv_elf, hv_cmdline, case=None):
+    kernel, initrd, gcmd = guest_files(case)
     return [os.path.join(ROOT, "scripts/mkiso.sh"), iso, hv_elf, hv_cmdline,
             kernel, initrd, gcmd]
 
@@ -107,10 +117,11 @@ def free_udp_port():
     return port
 
 
-def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=()):
+def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=(), stream_port=None):
     """The QEMU q35 bed. serial: 'stdio' or a file path. Network: e1000e on a
-    dgram socket from 127.0.0.1 (ephemeral) to 127.0.0.1:peer_port; frames
-    never leave loopback."""
+    dgram socket from 127.0.0.1 (ephemeral) to 127.0.0.1:peer_port, or, with
+    stream_port, a stream connection to the test peer listening on
+    127.0.0.1:stream_port; frames never leave loopback."""
     if peer_port is None:
         peer_port = free_udp_port()
     if accel == "kvm":
@@ -119,6 +130,9 @@ def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=()):
         machine = ["-M", "q35", "-accel", "tcg,thread=multi", "-cpu", "max"]
     netdev = ("dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=0,"
               f"remote.type=inet,remote.host=127.0.0.1,remote.port={peer_port}")
+    if stream_port is not None:
+        netdev = ("stream,id=n0,server=off,addr.type=inet,addr.host=127.0.0.1,"
+                  f"addr.port={stream_port}")
     return [QEMU, *machine, "-smp", "2", "-m", "1G",
             # intel-iommu must be the first device
             "-device", "intel-iommu",
@@ -330,10 +344,11 @@ def prepare(case, hv_elf, iso_override, dry):
     raw = os.path.join(work, "com1.raw")
     cmds = []
     if not iso_override:
-        cmds.append(mkiso_argv(iso, hv_elf, case.get("hv_cmdline", "")))
+        cmds.append(mkiso_argv(iso, hv_elf, case.get("hv_cmdline", ""), case))
     env = dict(os.environ)
     if case["bed"] == "qemu":
-        argv = qemu_argv(iso, raw, accel="tcg", extra=case.get("qemu_extra", ()))
+        argv = qemu_argv(iso, raw, accel="tcg", extra=case.get("qemu_extra", ()),
+                         stream_port=case.get("_peer_port"))
         rc_text = bochsrc = None
     else:
         bochsrc = render_bochsrc(iso, raw, os.path.join(logs, case["name"] + ".bochs.log"),
@@ -374,11 +389,106 @@ def sh_quote(s):
     return s if re.fullmatch(r"[A-Za-z0-9_./:=,@%+-]+", s) else "'" + s.replace("'", "'\\''") + "'"
 
 
+PEER = os.path.join(ROOT, "tests/peer/peer.py")
+
+
+class Peer:
+    """The project's loopback test peer (tests/peer/peer.py) for a QEMU case:
+    listens on 127.0.0.1, counts the guest's UDP payload, answers ARP."""
+
+    def __init__(self, case, work, timeout):
+        spec = case["peer"]
+        self.json = os.path.join(work, "peer.json")
+        port_file = os.path.join(work, "peer.port")
+        for f in (self.json, port_file):
+            if os.path.exists(f):
+                os.unlink(f)
+        argv = [sys.executable, PEER, "--port", "0", "--port-file", port_file,
+                "--transport", "stream", "--json", self.json, "--timeout", str(int(timeout)),
+                "--quiet"]
+        if spec.get("expect"):
+            argv += ["--expect", str(spec["expect"])]
+        if spec.get("send"):
+            argv += ["--send-bytes", str(spec["send"])]
+        self.out = open(os.path.join(work, "peer.out"), "wb")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(port_file):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("test peer did not start (see peer.out)")
+            time.sleep(0.05)
+        with open(port_file) as f:
+            self.port = int(f.read())
+
+    def finish(self):
+        """Stop the peer (SIGTERM makes it write its summary) and return it."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.out.close()
+        return load_json(self.json)
+
+
+def load_json(path):
+    import json
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def bochs_frames(work):
+    """Analyse Bochs' ethmod=null transmit log with the peer's offline mode."""
+    dump = os.path.join(work, "eth_null-txdump.txt")
+    out = os.path.join(work, "peer.json")
+    if os.path.exists(out):
+        os.unlink(out)
+    if not os.path.exists(dump):
+        return None
+    subprocess.run([sys.executable, PEER, "--bochs-txdump", dump, "--json", out, "--quiet"],
+                   stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+    return load_json(out)
+
+
+def peer_checks(case, lines, summary):
+    """The peer saw exactly the bytes the guest says it sent."""
+    spec = case["peer"]
+    text = "\n".join(lines)
+    if summary is None:
+        return [(False, "peer summary", "no summary (peer or frame dump missing)")]
+    out = []
+    m = re.findall(r"GUEST: tx bytes=(\d+)", text)
+    got = summary.get("bytes", 0)
+    if spec.get("expect"):
+        out.append((got == spec["expect"], f"peer received exactly {spec['expect']} bytes",
+                    f"peer counted {got} bytes in {summary.get('packets')} datagrams"))
+        out.append((bool(m) and int(m[-1]) == got, "guest's tx count equals the peer's",
+                    f"guest said {m[-1] if m else 'nothing'}, peer {got}"))
+    if spec.get("send"):
+        r = re.findall(r"GUEST: rx bytes=(\d+)", text)
+        out.append((bool(r) and int(r[-1]) == spec["send"],
+                    f"guest received exactly {spec['send']} bytes",
+                    f"guest said {r[-1] if r else 'nothing'}, peer sent "
+                    f"{summary.get('sent_bytes')}"))
+    return out
+
+
 def run_case(case, args):
     scale = args.timeout_scale
     timeout = case["timeout"] * scale
     settle_min, settle_max = (s * scale for s in case.get("settle", (2, 10)))
     grace = case.get("fatal_grace", 2) * scale
+    peer = None
+    if case.get("peer") and case["bed"] == "qemu":
+        os.makedirs(case_paths(case)[0], exist_ok=True)
+        peer = Peer(case, case_paths(case)[0], timeout + 30)
+        case = dict(case, _peer_port=peer.port)
     prep = prepare(case, args.hv, args.iso, False)
     argv, work, env, raw = prep
     logs = case_paths(case)[1]
@@ -425,6 +535,9 @@ def run_case(case, args):
     finally:
         rc = emu.stop()
         tail.close()
+        summary = peer.finish() if peer else None
+    if case.get("peer") and case["bed"] == "bochs":
+        summary = bochs_frames(work)
     elapsed = time.monotonic() - t0
     # Bochs' own log counts as emulator output too (panics, exit message).
     emu_text = list(emu.text)
@@ -433,6 +546,8 @@ def run_case(case, args):
         with open(blog, errors="replace") as f:
             emu_text += f.readlines()
     results = evaluate(case, tail.lines, emu_text, {"killed": emu.killed_by_us, "rc": rc})
+    if case.get("peer"):
+        results += peer_checks(case, tail.lines, summary)
     log(f"{case['name']}: {elapsed:.1f} s, stopped: {why}")
     for ok, label, detail in results:
         log(f"  {'ok  ' if ok else 'FAIL'} {case['name']}: {label}"

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: MIT
+#
+# Linux guest suites: the unmodified Debian guest (guest/build.sh) boots under
+# Sidevisor, owns the NIC, moves an exact number of UDP bytes to or from the
+# project's loopback peer (QEMU) or into Bochs' frame log, and powers off;
+# the hypervisor prints its exit counters at the S5 write. Data for bed.py.
+
+from foundation import FATAL, lit, req  # noqa: E402  (same directory)
+
+BASE = "console=ttyS0,115200 quiet cryptomgr.notests panic=-1"
+MIB = 1 << 20
+
+GUEST_COMMON = [
+    req("HV: ready"),
+    req("GUEST: up"),
+    req("GUEST: cpus=1"),
+    req("GUEST: vmx=0"),
+    req("GUEST: svm=0"),
+    req("GUEST: hypervisor=1"),
+    ("GUEST: link up", r"^GUEST: link up \w+"),
+    req("GUEST: done"),
+    req("HV: guest shutdown"),
+    ("EXITS: total=N", r"^EXITS: total=\d+"),
+    ("EXITS: CPUID=N", r"^EXITS: CPUID=\d+"),
+    ("EXITS: IO=N", r"^EXITS: IO=\d+"),
+    req("HV: powering off"),
+]
+GUEST_FORBID = FATAL + [("no GUEST: FAIL", r"GUEST: FAIL"),
+                        ("no GUEST-CRASH", r"GUEST-CRASH"),
+                        ("no guest kernel panic", r"Kernel panic")]
+
+QEMU_LINUX = GUEST_COMMON + [
+    req("HV: launching guest: svm backend"),
+    ("GUEST: nic e1000e", r"^GUEST: nic \w+ driver=e1000e\b"),
+    req("VPCI: visible 00:02.0 nic"),
+]
+BOCHS_LINUX = GUEST_COMMON + [
+    req("HV: launching guest: vmx backend"),
+    ("GUEST: nic e1000", r"^GUEST: nic \w+ driver=e1000\b"),
+    ("EXITS: raw IO_INSTRUCTION", r"^EXITS: raw IO_INSTRUCTION\(30\)=\d+"),
+]
+
+SUITES = {
+    "qemu-linux": [
+        dict(name="qemu-linux-tx", bed="qemu", guest="linux", timeout=240,
+             settle=(1, 220), expect_exit=True,
+             guest_cmdline=f"{BASE} intel_iommu=off sv.nic=e1000e sv.mode=tx sv.bytes={MIB}",
+             peer=dict(expect=MIB),
+             require=QEMU_LINUX + [req(f"GUEST: tx bytes={MIB}")], forbid=GUEST_FORBID),
+        dict(name="qemu-linux-rx", bed="qemu", guest="linux", timeout=240,
+             settle=(1, 220), expect_exit=True,
+             guest_cmdline=f"{BASE} intel_iommu=off sv.nic=e1000e sv.mode=rx sv.bytes={MIB}"
+                           " sv.timeout=120",
+             peer=dict(send=MIB),
+             require=QEMU_LINUX + [req(f"GUEST: rx bytes={MIB}")], forbid=GUEST_FORBID),
+    ],
+    "bochs-linux": [
+        dict(name="bochs-linux-tx", bed="bochs", guest="linux", timeout=290,
+             settle=(1, 280), expect_exit=True,
+             guest_cmdline=f"{BASE} sv.nic=e1000 sv.mode=tx sv.bytes=65536 sv.linkwait=60",
+             peer=dict(expect=65536),
+             require=BOCHS_LINUX + [req("GUEST: tx bytes=65536")], forbid=GUEST_FORBID),
+    ],
+}
