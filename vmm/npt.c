@@ -181,7 +181,7 @@ int npt_map(struct npt *t, gpa_t gpa, hpa_t hpa, u64 len, enum npt_memtype mt,
 	    unsigned int perms)
 {
 	if (!IS_ALIGNED(gpa | hpa | len, PAGE_SIZE) || gpa + len < gpa ||
-	    ((gpa + len - 1) >> 48) || ((hpa + len - 1) >> 52))
+	    hpa + len < hpa || gpa + len > BIT(48) || hpa + len > BIT(52))
 		return -EINVAL;
 	while (len) {
 		u64 *tab = t->root;
