@@ -222,7 +222,8 @@ int npt_map(struct npt *t, gpa_t gpa, hpa_t hpa, u64 len, enum npt_memtype mt,
 
 int npt_unmap(struct npt *t, gpa_t gpa, u64 len)
 {
-	if (!IS_ALIGNED(gpa | len, PAGE_SIZE) || gpa + len < gpa)
+	if (!IS_ALIGNED(gpa | len, PAGE_SIZE) || gpa + len < gpa ||
+	    gpa + len > BIT(48))
 		return -EINVAL;
 	while (len) {
 		u64 *tab = t->root, *slot;
@@ -259,6 +260,8 @@ bool npt_lookup(const struct npt *t, gpa_t gpa, hpa_t *hpa, u64 *page_size,
 {
 	const u64 *tab = t->root;
 
+	if (gpa >> 48) /* beyond 4 levels; the indexes would wrap */
+		return false;
 	for (int level = 4; level >= 1; level--) {
 		u64 e = tab[level_index(gpa, level)];
 

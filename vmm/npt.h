@@ -44,7 +44,7 @@ int __must_check npt_init(struct npt *t, enum npt_kind kind, bool use_2m,
 /** Map [gpa, gpa+len) to [hpa, ...), 4 KiB aligned. 0, -EINVAL, -ENOMEM. */
 int __must_check npt_map(struct npt *t, gpa_t gpa, hpa_t hpa, u64 len,
 			 enum npt_memtype mt, unsigned int perms);
-/** Remove [gpa, gpa+len), splitting superpages at the edges. 0 or -ENOMEM. */
+/** Remove [gpa, gpa+len), splitting superpages at the edges. 0, -EINVAL, -ENOMEM. */
 int __must_check npt_unmap(struct npt *t, gpa_t gpa, u64 len);
 /** Translate; false if not mapped. */
 bool npt_lookup(const struct npt *t, gpa_t gpa, hpa_t *hpa, u64 *page_size,
