@@ -516,7 +516,7 @@ void cmdline_print_help(const struct cmdline_opt *opts, unsigned int nr)
 	{                                                                                        \
 		.console = 0x3f8, .loglevel = 2, .sidecore = -1, .nic_bdf = 0, .nic_set = false, \
 		.panic = PANIC_HALT, .tsc = TSC_AUTO, .hv_mem = MiB(64), .dump_acpi = false,     \
-		.dump_pci = false, .test_panic = false,                                          \
+		.dump_pci = false, .test_panic = false, .guest_crash = GUEST_CRASH_HALT,         \
 	}
 
 const struct hv_options hv_options_defaults = HV_OPTIONS_DEFAULTS;
@@ -528,9 +528,11 @@ static u64 hv_dump_mask;
 
 _Static_assert(sizeof(enum panic_action) == sizeof(unsigned int), "ENUM dst");
 _Static_assert(sizeof(enum tsc_source) == sizeof(unsigned int), "ENUM dst");
+_Static_assert(sizeof(enum guest_crash_action) == sizeof(unsigned int), "ENUM dst");
 
 static const char *const panic_names[] = { "halt", "exit", "reboot", NULL };
 static const char *const tsc_names[] = { "auto", "hpet", "pit", "cpuid", NULL };
+static const char *const guest_crash_names[] = { "halt", "reset", "poweroff", NULL };
 static const char *const dump_names[] = {
 	[HV_DUMP_ACPI] = "acpi",
 	[HV_DUMP_PCI] = "pci",
@@ -571,6 +573,8 @@ static const struct cmdline_opt hv_option_table[] = {
 	CMDLINE_OPT_SIZE("hv_mem", hv_opts.hv_mem, MiB(8), GiB(1),
 			 "hypervisor page pool size, 8M..1G (64M)"),
 	CMDLINE_OPT_FLAGS("dump", hv_dump_mask, dump_names, "print tables at boot: acpi,pci"),
+	CMDLINE_OPT_ENUM("guest_crash", hv_opts.guest_crash, guest_crash_names,
+			 "after a guest triple fault and its dump: halt, reset, poweroff"),
 	CMDLINE_OPT_BOOL("test_panic", hv_opts.test_panic,
 			 "panic on purpose once booted (exercises the panic path)"),
 };

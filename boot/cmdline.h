@@ -115,6 +115,13 @@ enum panic_action {
 
 enum tsc_source { TSC_AUTO, TSC_HPET, TSC_PIT, TSC_CPUID };
 
+/* What a crashed guest (triple fault) leaves behind after the dump. */
+enum guest_crash_action {
+	GUEST_CRASH_HALT,     /* keep the machine for inspection */
+	GUEST_CRASH_RESET,    /* reset the machine */
+	GUEST_CRASH_POWEROFF, /* power off (the emulator exits) */
+};
+
 struct hv_options {
 	u64 console;  /* COM port I/O base (console=0x3f8 or com1..com4) */
 	u64 loglevel; /* 0 err, 1 warn, 2 info, 3 debug */
@@ -126,6 +133,7 @@ struct hv_options {
 	u64 hv_mem;		  /* hypervisor page pool size, 8M..1G */
 	bool dump_acpi, dump_pci; /* dump=acpi,pci */
 	bool test_panic;	  /* test_panic=1: panic on purpose once booted (tests) */
+	enum guest_crash_action guest_crash; /* guest_crash=halt|reset|poweroff */
 };
 
 extern struct hv_options hv_opts;

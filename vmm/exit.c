@@ -7,6 +7,7 @@
  */
 #define LOG_PREFIX "HV: "
 #include "vmm/exit.h"
+#include "boot/cmdline.h"
 #include "boot/console.h"
 #include "boot/msr.h"
 #include "boot/x86.h"
@@ -285,10 +286,27 @@ enum exit_action exit_handle_invd(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
+/* The guest is dead: dump it, then halt, reset or power off (guest_crash=). */
 enum exit_action exit_handle_triple_fault(struct vcpu *v)
 {
-	printk("GUEST-CRASH: triple fault\n");
-	vcpu_fatal(v, "guest triple fault");
+	printk("GUEST-CRASH: triple fault at rip %#llx\n",
+	       (unsigned long long)v->ops->read(v, VCPU_RIP));
+	vcpu_dump(v);
+	vcpu_print_stats(v);
+	switch (hv_opts.guest_crash) {
+	case GUEST_CRASH_POWEROFF:
+		exit_guest_shutdown(v);
+	case GUEST_CRASH_RESET:
+		printk("HV: resetting the machine\n");
+		outb(PORT_RESET_CONTROL, 0x06);
+		mdelay(100);
+		outb(PORT_KBC_CMD, KBC_CMD_PULSE_RESET);
+		break;
+	case GUEST_CRASH_HALT:
+		break;
+	}
+	printk("HV: guest crashed; halted (guest_crash=halt)\n");
+	cpu_halt_forever();
 }
 
 enum exit_action exit_handle_nmi(struct vcpu *v)

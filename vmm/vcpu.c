@@ -107,7 +107,7 @@ void vcpu_print_stats(const struct vcpu *v)
 			       (unsigned long long)v->raw_exit_counts[i]);
 }
 
-void vcpu_fatal(struct vcpu *v, const char *why)
+void vcpu_dump(struct vcpu *v)
 {
 	const struct vcpu_exit *e = &v->exit;
 	static const char *const gpr_names[VCPU_NR_GPRS] = {
@@ -115,9 +115,8 @@ void vcpu_fatal(struct vcpu *v, const char *why)
 		"r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
 	};
 
-	printk("FATAL: %s: reason %s (%s %u) qual=%#llx info2=%#llx\n", why,
-	       vcpu_exit_name(e->reason), v->ops->name, e->raw, (unsigned long long)e->qual,
-	       (unsigned long long)e->info2);
+	printk("  exit %s (%s %u) qual=%#llx info2=%#llx\n", vcpu_exit_name(e->reason),
+	       v->ops->name, e->raw, (unsigned long long)e->qual, (unsigned long long)e->info2);
 	printk("  rip=%016llx rsp=%016llx rflags=%08llx cs_base=%llx\n",
 	       (unsigned long long)v->ops->read(v, VCPU_RIP),
 	       (unsigned long long)v->ops->read(v, VCPU_RSP),
@@ -137,6 +136,13 @@ void vcpu_fatal(struct vcpu *v, const char *why)
 		       (unsigned long long)v->gprs[i + 2], gpr_names[i + 3],
 		       (unsigned long long)v->gprs[i + 3]);
 	v->ops->dump(v);
+}
+
+void vcpu_fatal(struct vcpu *v, const char *why)
+{
+	printk("FATAL: %s: reason %s (%s %u)\n", why, vcpu_exit_name(v->exit.reason), v->ops->name,
+	       v->exit.raw);
+	vcpu_dump(v);
 	vcpu_print_stats(v);
-	hv_fatal("guest stopped on an unhandled %s exit", vcpu_exit_name(e->reason));
+	hv_fatal("guest stopped on an unhandled %s exit", vcpu_exit_name(v->exit.reason));
 }

@@ -197,6 +197,9 @@ void vcpu_inject_gp(struct vcpu *v);
 /** Print per-reason exit counters ("EXITS: cpuid=N ..."). */
 void vcpu_print_stats(const struct vcpu *v);
 
+/** Print the exit, guest registers and backend state. */
+void vcpu_dump(struct vcpu *v);
+
 /** FATAL dump of an unhandled exit, then stop the machine. */
 void __noreturn vcpu_fatal(struct vcpu *v, const char *why);
 
