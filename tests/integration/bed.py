@@ -83,7 +83,8 @@ def guest_files(case=None):
     if case is not None and case.get("guest") != "linux":
         return ("/nonexistent", "/nonexistent", "")
     return (os.environ.get("GUEST_KERNEL", os.path.join(BUILD, "guest/bzImage")),
-            os.environ.get("GUEST_INITRD", os.path.join(BUILD, "guest/initrd.cpio.gz")),
+            (case or {}).get("guest_initrd", os.environ.get(
+                "GUEST_INITRD", os.path.join(BUILD, "guest/initrd.cpio.gz"))),
             (case or {}).get("guest_cmdline",
                              os.environ.get("GUEST_CMDLINE", GUEST_CMDLINE_BASE)))
 

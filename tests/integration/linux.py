@@ -54,6 +54,15 @@ SUITES = {
              peer=dict(send=MIB),
              require=QEMU_LINUX + [req(f"GUEST: rx bytes={MIB}")], forbid=GUEST_FORBID),
     ],
+    "qemu-linux-errors": [
+        # GRUB gave the kernel but no initramfs: a clear refusal, no fault
+        dict(name="qemu-guest-no-initrd", bed="qemu", guest="linux", timeout=60,
+             settle=(1, 20), guest_initrd="/nonexistent",
+             require=[req("HV: modules: 1"),
+                      req("GUEST: cannot start: no initrd"),
+                      req("HV: no guest running; halted")],
+             forbid=FATAL),
+    ],
     "bochs-linux": [
         dict(name="bochs-linux-tx", bed="bochs", guest="linux", timeout=290,
              settle=(1, 280), expect_exit=True,
