@@ -1,1 +1,2 @@
 hv-objs +=
+hv-objs += viommu/dmar.o
