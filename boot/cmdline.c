@@ -517,6 +517,8 @@ void cmdline_print_help(const struct cmdline_opt *opts, unsigned int nr)
 		.console = 0x3f8, .loglevel = 2, .sidecore = -1, .nic_bdf = 0, .nic_set = false, \
 		.panic = PANIC_HALT, .tsc = TSC_AUTO, .hv_mem = MiB(64), .dump_acpi = false,     \
 		.dump_pci = false, .test_panic = false, .guest_crash = GUEST_CRASH_HALT,         \
+		.viommu = VIOMMU_SIDECORE, .teardown_ms = 10, .teardown_cap = 4096,              \
+		.viommu_levels = 3,                                                              \
 	}
 
 const struct hv_options hv_options_defaults = HV_OPTIONS_DEFAULTS;
@@ -529,10 +531,12 @@ static u64 hv_dump_mask;
 _Static_assert(sizeof(enum panic_action) == sizeof(unsigned int), "ENUM dst");
 _Static_assert(sizeof(enum tsc_source) == sizeof(unsigned int), "ENUM dst");
 _Static_assert(sizeof(enum guest_crash_action) == sizeof(unsigned int), "ENUM dst");
+_Static_assert(sizeof(enum viommu_mode) == sizeof(unsigned int), "ENUM dst");
 
 static const char *const panic_names[] = { "halt", "exit", "reboot", NULL };
 static const char *const tsc_names[] = { "auto", "hpet", "pit", "cpuid", NULL };
 static const char *const guest_crash_names[] = { "halt", "reset", "poweroff", NULL };
+static const char *const viommu_names[] = { "sidecore", "trap", "off", NULL };
 static const char *const dump_names[] = {
 	[HV_DUMP_ACPI] = "acpi",
 	[HV_DUMP_PCI] = "pci",
@@ -575,6 +579,14 @@ static const struct cmdline_opt hv_option_table[] = {
 	CMDLINE_OPT_FLAGS("dump", hv_dump_mask, dump_names, "print tables at boot: acpi,pci"),
 	CMDLINE_OPT_ENUM("guest_crash", hv_opts.guest_crash, guest_crash_names,
 			 "after a guest triple fault and its dump: halt, reset, poweroff"),
+	CMDLINE_OPT_ENUM("viommu", hv_opts.viommu, viommu_names,
+			 "emulated VT-d: sidecore (polled), trap (every access exits), off"),
+	CMDLINE_OPT_U64("teardown_ms", hv_opts.teardown_ms, 0, 10000,
+			"optimistic teardown window in ms, 0 = strict (10)"),
+	CMDLINE_OPT_U64("teardown_cap", hv_opts.teardown_cap, 1, 1 << 20,
+			"most unmapped entries kept for revival (4096)"),
+	CMDLINE_OPT_U64("viommu_levels", hv_opts.viommu_levels, 3, 4,
+			"page-table levels the emulated VT-d offers: 3 or 4 (3)"),
 	CMDLINE_OPT_BOOL("test_panic", hv_opts.test_panic,
 			 "panic on purpose once booted (exercises the panic path)"),
 };

@@ -115,6 +115,13 @@ enum panic_action {
 
 enum tsc_source { TSC_AUTO, TSC_HPET, TSC_PIT, TSC_CPUID };
 
+/* How the emulated VT-d runs (viommu=). */
+enum viommu_mode {
+	VIOMMU_SIDECORE, /* register page is guest RAM, polled by the sidecore */
+	VIOMMU_TRAP,	 /* register page unmapped: every access exits */
+	VIOMMU_OFF,	 /* no virtual unit: the NIC's domain maps all guest RAM */
+};
+
 /* What a crashed guest (triple fault) leaves behind after the dump. */
 enum guest_crash_action {
 	GUEST_CRASH_HALT,     /* keep the machine for inspection */
@@ -134,6 +141,10 @@ struct hv_options {
 	bool dump_acpi, dump_pci; /* dump=acpi,pci */
 	bool test_panic;	  /* test_panic=1: panic on purpose once booted (tests) */
 	enum guest_crash_action guest_crash; /* guest_crash=halt|reset|poweroff */
+	enum viommu_mode viommu;	     /* viommu=sidecore|trap|off */
+	u64 teardown_ms;		     /* optimistic teardown window, 0 = strict */
+	u64 teardown_cap;		     /* deferred entries kept at most */
+	u64 viommu_levels;		     /* 3 or 4-level guest page tables */
 };
 
 extern struct hv_options hv_opts;

@@ -450,16 +450,17 @@ static void test_hv_bad_values_keep_defaults(void **state)
 {
 	(void)state;
 	harness_log_clear();
-	assert_int_equal(hv_options_parse("console=com5 loglevel=4 sidecore=x nic=00:20.0 "
-					  "panic=explode tsc=rtc hv_mem=4M dump=usb viommu=trap"),
-			 9);
+	assert_int_equal(
+		hv_options_parse("console=com5 loglevel=4 sidecore=x nic=00:20.0 "
+				 "panic=explode tsc=rtc hv_mem=4M dump=usb frobnicate=trap"),
+		9);
 	assert_memory_equal(&hv_opts, &hv_options_defaults, sizeof(hv_opts));
 	assert_true(logged("HV: bad value 'x' for option 'sidecore': not a number\n"));
 	assert_true(logged("HV: bad value '4M' for option 'hv_mem': out of "
 			   "range [8M, 1G]\n"));
 	assert_true(logged("HV: bad value 'explode' for option 'panic': "
 			   "expected one of: halt exit reboot\n"));
-	assert_true(logged("HV: unknown option 'viommu' (ignored)\n"));
+	assert_true(logged("HV: unknown option 'frobnicate' (ignored)\n"));
 	assert_int_equal(hv_options_parse("hv_mem=2G hv_mem=1G sidecore=4096 loglevel=0"), 2);
 	assert_int_equal(hv_opts.hv_mem, GiB(1));
 	assert_int_equal(hv_opts.sidecore, -1);
