@@ -12,7 +12,7 @@
 /* Internal access flag: fetch on behalf of the guest, CPL unknown. */
 #define GW_ANY_CPL BIT(8)
 
-#define PTE_ENTRIES_SHIFT 9 /* 512 entries of 8 bytes per table */
+#define PTE_ENTRIES_SHIFT 9			       /* 512 entries of 8 bytes per table */
 #define PAE_PDPTE_RSVD (GENMASK(2, 1) | GENMASK(8, 5)) /* SDM Table 4-8 */
 #define CR3_PAE_PDPT GENMASK(31, 5)		       /* SDM 4.4.1 */
 #define CR3_32BIT_PD GENMASK(31, 12)		       /* SDM Table 4-3 */
@@ -61,12 +61,10 @@ static void accumulate(struct walk *w, u64 e)
  * (5 = PML5, 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT). Large pages: PS at
  * level 3 (1G) and 2 (2M); PS is reserved at levels 4 and 5.
  */
-static int walk_levels(struct walk *w, u64 table, int level, u64 gva, u64 *gpa,
-		       u64 *page_size)
+static int walk_levels(struct walk *w, u64 table, int level, u64 gva, u64 *gpa, u64 *page_size)
 {
 	for (; level >= 1; level--) {
-		unsigned int shift =
-			PAGE_SHIFT + PTE_ENTRIES_SHIFT * (level - 1);
+		unsigned int shift = PAGE_SHIFT + PTE_ENTRIES_SHIFT * (level - 1);
 		u64 idx = (gva >> shift) & ((1ULL << PTE_ENTRIES_SHIFT) - 1);
 		u64 rsvd = w->rsvd;
 		bool leaf = level == 1;
@@ -99,8 +97,8 @@ static int walk_levels(struct walk *w, u64 table, int level, u64 gva, u64 *gpa,
 }
 
 /* SDM 4.3: two levels of 4-byte entries; 4M pages with CR4.PSE (PSE-36). */
-static int walk_32bit(struct walk *w, const struct guest_paging *p, u32 gva,
-		      u64 *gpa, u64 *page_size)
+static int walk_32bit(struct walk *w, const struct guest_paging *p, u32 gva, u64 *gpa,
+		      u64 *page_size)
 {
 	u64 pd = p->cr3 & CR3_32BIT_PD;
 	u32 pde, pte;
@@ -117,8 +115,7 @@ static int walk_32bit(struct walk *w, const struct guest_paging *p, u32 gva,
 		/* Bits 21:(M-19) reserved, (M-20):13 hold PA bits (M-1):32. */
 		if (pde & GENMASK(21, m - 19))
 			return GW_RESERVED_BIT;
-		*gpa = (pde & PDE32_4M_LOW) | (high << 32) |
-		       (gva & GENMASK(21, 0));
+		*gpa = (pde & PDE32_4M_LOW) | (high << 32) | (gva & GENMASK(21, 0));
 		*page_size = MiB(4);
 		return GW_OK;
 	}
@@ -133,8 +130,7 @@ static int walk_32bit(struct walk *w, const struct guest_paging *p, u32 gva,
 }
 
 /* SDM 4.4: four PDPTEs at CR3[31:5], then 8-byte PD and PT entries. */
-static int walk_pae(struct walk *w, const struct guest_paging *p, u32 gva,
-		    u64 *gpa, u64 *page_size)
+static int walk_pae(struct walk *w, const struct guest_paging *p, u32 gva, u64 *gpa, u64 *page_size)
 {
 	u64 pdpt = p->cr3 & CR3_PAE_PDPT;
 	u64 e;
@@ -150,8 +146,7 @@ static int walk_pae(struct walk *w, const struct guest_paging *p, u32 gva,
 }
 
 /* SDM 4.6.1 (data) and 4.6.2 (fetch); no SMAP, no protection keys. */
-static int check_access(const struct walk *w, const struct guest_paging *p,
-			unsigned int access)
+static int check_access(const struct walk *w, const struct guest_paging *p, unsigned int access)
 {
 	if ((access & GW_FETCH) && w->nx)
 		return GW_PROTECTION;
@@ -174,8 +169,8 @@ static bool long_mode(const struct guest_paging *p)
 	return (p->cr0 & GW_CR0_PG) && (p->efer & GW_EFER_LMA);
 }
 
-static int walk(const struct guest_paging *p, const struct guest_mem_ops *m,
-		u64 gva, unsigned int access, u64 *gpa, u64 *page_size)
+static int walk(const struct guest_paging *p, const struct guest_mem_ops *m, u64 gva,
+		unsigned int access, u64 *gpa, u64 *page_size)
 {
 	struct walk w = { .m = m, .writable = true, .user = true };
 	int r;
@@ -199,10 +194,8 @@ static int walk(const struct guest_paging *p, const struct guest_mem_ops *m,
 		/* Canonical: bits 63:top all equal to bit top (SDM 3.3.7.1). */
 		if ((u64)((s64)(gva << (63 - top)) >> (63 - top)) != gva)
 			return GW_NONCANONICAL;
-		w.rsvd = (w.maxphy < 52 ? GENMASK(51, w.maxphy) : 0) |
-			 (w.nxe ? 0 : GW_PTE_XD);
-		r = walk_levels(&w, p->cr3 & w.addr_mask, la57 ? 5 : 4, gva,
-				gpa, page_size);
+		w.rsvd = (w.maxphy < 52 ? GENMASK(51, w.maxphy) : 0) | (w.nxe ? 0 : GW_PTE_XD);
+		r = walk_levels(&w, p->cr3 & w.addr_mask, la57 ? 5 : 4, gva, gpa, page_size);
 	} else if (p->cr4 & GW_CR4_PAE) {
 		/* PAE PDE/PTE: bits 62:M reserved, 63 is XD or reserved. */
 		w.rsvd = GENMASK(62, w.maxphy) | (w.nxe ? 0 : GW_PTE_XD);
@@ -219,16 +212,14 @@ static int walk(const struct guest_paging *p, const struct guest_mem_ops *m,
 	return r;
 }
 
-int guest_walk(const struct guest_paging *p, const struct guest_mem_ops *m,
-	       u64 gva, unsigned int access, u64 *gpa, u64 *page_size)
+int guest_walk(const struct guest_paging *p, const struct guest_mem_ops *m, u64 gva,
+	       unsigned int access, u64 *gpa, u64 *page_size)
 {
-	return walk(p, m, gva, access & (GW_WRITE | GW_USER | GW_FETCH), gpa,
-		    page_size);
+	return walk(p, m, gva, access & (GW_WRITE | GW_USER | GW_FETCH), gpa, page_size);
 }
 
 /* Copy n bytes at gpa (within one 4K page) with aligned 8-byte reads. */
-static unsigned int read_bytes(const struct guest_mem_ops *m, u64 gpa, u8 *buf,
-			       unsigned int n)
+static unsigned int read_bytes(const struct guest_mem_ops *m, u64 gpa, u8 *buf, unsigned int n)
 {
 	u64 word = 0, word_at = 1; /* never an aligned address */
 
@@ -245,9 +236,8 @@ static unsigned int read_bytes(const struct guest_mem_ops *m, u64 gpa, u8 *buf,
 	return n;
 }
 
-int guest_fetch_insn(const struct guest_paging *p,
-		     const struct guest_mem_ops *m, u64 linear_rip, u8 *buf,
-		     unsigned int max)
+int guest_fetch_insn(const struct guest_paging *p, const struct guest_mem_ops *m, u64 linear_rip,
+		     u8 *buf, unsigned int max)
 {
 	u64 lin = linear_rip;
 	unsigned int got = 0;
@@ -266,8 +256,7 @@ int guest_fetch_insn(const struct guest_paging *p,
 				break;
 			return r == GW_BAD_TABLE ? -EIO : -EFAULT;
 		}
-		chunk = (unsigned int)MIN((u64)(max - got),
-					  PAGE_SIZE - (lin & (PAGE_SIZE - 1)));
+		chunk = (unsigned int)MIN((u64)(max - got), PAGE_SIZE - (lin & (PAGE_SIZE - 1)));
 		n = read_bytes(m, gpa, buf + got, chunk);
 		got += n;
 		if (n < chunk)
@@ -281,12 +270,19 @@ int guest_fetch_insn(const struct guest_paging *p,
 const char *guest_walk_result_name(int result)
 {
 	switch (result) {
-	case GW_OK: return "ok";
-	case GW_NOT_PRESENT: return "not-present";
-	case GW_RESERVED_BIT: return "reserved-bit";
-	case GW_BAD_TABLE: return "bad-table";
-	case GW_NONCANONICAL: return "non-canonical";
-	case GW_PROTECTION: return "protection";
-	default: return "?";
+	case GW_OK:
+		return "ok";
+	case GW_NOT_PRESENT:
+		return "not-present";
+	case GW_RESERVED_BIT:
+		return "reserved-bit";
+	case GW_BAD_TABLE:
+		return "bad-table";
+	case GW_NONCANONICAL:
+		return "non-canonical";
+	case GW_PROTECTION:
+		return "protection";
+	default:
+		return "?";
 	}
 }

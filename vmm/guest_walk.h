@@ -71,8 +71,8 @@ enum {
  * Returns GW_OK with *gpa and *page_size (4K, 2M, 4M or 1G; 4K with paging
  * off), or one of the GW_ failures above.
  */
-int guest_walk(const struct guest_paging *p, const struct guest_mem_ops *m,
-	       u64 gva, unsigned int access, u64 *gpa, u64 *page_size);
+int guest_walk(const struct guest_paging *p, const struct guest_mem_ops *m, u64 gva,
+	       unsigned int access, u64 *gpa, u64 *page_size);
 
 /**
  * Fetch up to max (at most 15) instruction bytes at linear_rip (CS base
@@ -85,9 +85,8 @@ int guest_walk(const struct guest_paging *p, const struct guest_mem_ops *m,
  * non-canonical), -EIO when its page tables or the page itself are not
  * readable RAM, -EINVAL when max is 0 or m is NULL.
  */
-int guest_fetch_insn(const struct guest_paging *p,
-		     const struct guest_mem_ops *m, u64 linear_rip, u8 *buf,
-		     unsigned int max);
+int guest_fetch_insn(const struct guest_paging *p, const struct guest_mem_ops *m, u64 linear_rip,
+		     u8 *buf, unsigned int max);
 
 /** "ok", "not-present", "reserved-bit", ... for log lines. */
 const char *guest_walk_result_name(int result);

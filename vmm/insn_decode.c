@@ -74,12 +74,10 @@ static int take(struct dec *d, unsigned int n, u64 *v)
 	return 0;
 }
 
-static int dec_init(struct dec *d, const u8 *bytes, unsigned int avail,
-		    enum insn_cpu_mode mode)
+static int dec_init(struct dec *d, const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode)
 {
 	memset(d, 0, sizeof(*d));
-	if (mode != INSN_MODE_16 && mode != INSN_MODE_32 &&
-	    mode != INSN_MODE_64)
+	if (mode != INSN_MODE_16 && mode != INSN_MODE_32 && mode != INSN_MODE_64)
 		return -EINVAL;
 	if (!bytes)
 		avail = 0;
@@ -105,9 +103,15 @@ static int dec_prefixes(struct dec *d, u8 *op)
 		if (r)
 			return r;
 		switch (b) {
-		case 0x66: d->p66 = true; break;
-		case 0x67: d->p67 = true; break;
-		case 0xf0: d->lock = true; break;
+		case 0x66:
+			d->p66 = true;
+			break;
+		case 0x67:
+			d->p67 = true;
+			break;
+		case 0xf0:
+			d->lock = true;
+			break;
 		case 0xf2:
 			d->repne = true;
 			d->rep = false;
@@ -121,7 +125,8 @@ static int dec_prefixes(struct dec *d, u8 *op)
 		case 0x36: /* SS */
 		case 0x3e: /* DS */
 		case 0x64: /* FS */
-		case 0x65: /* GS */ break;
+		case 0x65: /* GS */
+			break;
 		default:
 			if (d->mode == INSN_MODE_64 && (b & 0xf0) == 0x40) {
 				d->rex = b;
@@ -211,8 +216,7 @@ static unsigned int modrm_gpr(const struct dec *d, const struct modrm *m)
 }
 
 /* Byte register: without REX, 4-7 are AH, CH, DH, BH (Vol. 2A 3.1.1.1). */
-static void set_reg8(const struct dec *d, unsigned int reg,
-		     struct insn_mmio *out)
+static void set_reg8(const struct dec *d, unsigned int reg, struct insn_mmio *out)
 {
 	if (!d->rex && reg >= 4 && reg <= 7) {
 		out->reg = reg - 4;
@@ -223,8 +227,7 @@ static void set_reg8(const struct dec *d, unsigned int reg,
 }
 
 /* A register destination of `size` bytes; 32-bit ones zero-extend in 64-bit mode. */
-static void set_dst(const struct dec *d, unsigned int size,
-		    struct insn_mmio *out)
+static void set_dst(const struct dec *d, unsigned int size, struct insn_mmio *out)
 {
 	out->dst_size = size;
 	out->zero_upper32 = d->mode == INSN_MODE_64 && size == 4;
@@ -318,8 +321,7 @@ static int dec_movx(struct dec *d, u8 op2, struct insn_mmio *out)
 static int dec_string(struct dec *d, u8 op, struct insn_mmio *out)
 {
 	static const char *const names[] = {
-		[0x4] = "movs", [0x6] = "cmps", [0xa] = "stos",
-		[0xc] = "lods", [0xe] = "scas",
+		[0x4] = "movs", [0x6] = "cmps", [0xa] = "stos", [0xc] = "lods", [0xe] = "scas",
 	};
 
 	if (d->lock)
@@ -366,24 +368,26 @@ static int dec_alu1(struct dec *d, u8 op, struct insn_mmio *out)
 	if (op < 0x40) { /* op r/m, r (x0/x1) or op r, r/m (x2/x3) */
 		unsigned int alu = op >> 3;
 
-		return rmw(d, alu_names[alu], !(op & 2) && alu != 7, size, 0,
-			   out);
+		return rmw(d, alu_names[alu], !(op & 2) && alu != 7, size, 0, out);
 	}
 	switch (op) {
 	case 0x80: /* group 1: op r/m8, imm8 */
-	case 0x82: return rmw(d, alu_names[m.reg], m.reg != 7, 1, 1, out);
+	case 0x82:
+		return rmw(d, alu_names[m.reg], m.reg != 7, 1, 1, out);
 	case 0x81: /* op r/m, imm16/32 */
 		return rmw(d, alu_names[m.reg], m.reg != 7, size, size, out);
 	case 0x83: /* op r/m, imm8 (sign-extended) */
 		return rmw(d, alu_names[m.reg], m.reg != 7, size, 1, out);
 	case 0x84:
-	case 0x85: return rmw(d, "test", false, size, 0, out);
+	case 0x85:
+		return rmw(d, "test", false, size, 0, out);
 	case 0x86:
-	case 0x87: return rmw(d, "xchg", true, size, 0, out);
+	case 0x87:
+		return rmw(d, "xchg", true, size, 0, out);
 	case 0xf6:
 	case 0xf7:
-		return rmw(d, f6_names[m.reg], m.reg == 2 || m.reg == 3, size,
-			   m.reg < 2 ? size : 0, out);
+		return rmw(d, f6_names[m.reg], m.reg == 2 || m.reg == 3, size, m.reg < 2 ? size : 0,
+			   out);
 	default: /* FE/FF: only INC (/0) and DEC (/1) are accepted */
 		if (m.reg > 1)
 			return -EINVAL;
@@ -412,12 +416,10 @@ static int dec_alu2(struct dec *d, u8 op2, struct insn_mmio *out)
 	case 0xba:
 		if (m.reg < 4)
 			return -EINVAL;
-		return rmw(d, bt_names[m.reg - 4], m.reg != 4, d->opsize, 1,
-			   out);
+		return rmw(d, bt_names[m.reg - 4], m.reg != 4, d->opsize, 1, out);
 	case 0xb0:
 	case 0xb1:
-		return rmw(d, "cmpxchg", true, (op2 & 1) ? d->opsize : 1, 0,
-			   out);
+		return rmw(d, "cmpxchg", true, (op2 & 1) ? d->opsize : 1, 0, out);
 	default: /* C0/C1 */
 		return rmw(d, "xadd", true, (op2 & 1) ? d->opsize : 1, 0, out);
 	}
@@ -446,8 +448,10 @@ static int dec_0f(struct dec *d, struct insn_mmio *out)
 	case 0xb0:
 	case 0xb1:
 	case 0xc0:
-	case 0xc1: return dec_alu2(d, op2, out);
-	default: return -EINVAL;
+	case 0xc1:
+		return dec_alu2(d, op2, out);
+	default:
+		return -EINVAL;
 	}
 }
 
@@ -457,12 +461,11 @@ static bool is_alu1(u8 op, enum insn_cpu_mode mode)
 		return (op & 7) <= 3;
 	if (op == 0x82) /* #UD in 64-bit mode, an alias of 80 elsewhere */
 		return mode != INSN_MODE_64;
-	return (op >= 0x80 && op <= 0x87) || op == 0xf6 || op == 0xf7 ||
-	       op == 0xfe || op == 0xff;
+	return (op >= 0x80 && op <= 0x87) || op == 0xf6 || op == 0xf7 || op == 0xfe || op == 0xff;
 }
 
-int insn_decode_mmio(const u8 *bytes, unsigned int avail,
-		     enum insn_cpu_mode mode, struct insn_mmio *out)
+int insn_decode_mmio(const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode,
+		     struct insn_mmio *out)
 {
 	struct dec d;
 	u8 op = 0;
@@ -479,13 +482,19 @@ int insn_decode_mmio(const u8 *bytes, unsigned int avail,
 	case 0x88:
 	case 0x89:
 	case 0x8a:
-	case 0x8b: r = d.lock ? -EINVAL : dec_mov_rm(&d, op, out); break;
+	case 0x8b:
+		r = d.lock ? -EINVAL : dec_mov_rm(&d, op, out);
+		break;
 	case 0xc6:
-	case 0xc7: r = d.lock ? -EINVAL : dec_mov_imm(&d, op, out); break;
+	case 0xc7:
+		r = d.lock ? -EINVAL : dec_mov_imm(&d, op, out);
+		break;
 	case 0xa0:
 	case 0xa1:
 	case 0xa2:
-	case 0xa3: r = d.lock ? -EINVAL : dec_mov_moffs(&d, op, out); break;
+	case 0xa3:
+		r = d.lock ? -EINVAL : dec_mov_moffs(&d, op, out);
+		break;
 	case 0xa4:
 	case 0xa5:
 	case 0xa6:
@@ -495,9 +504,14 @@ int insn_decode_mmio(const u8 *bytes, unsigned int avail,
 	case 0xac:
 	case 0xad:
 	case 0xae:
-	case 0xaf: r = dec_string(&d, op, out); break;
-	case 0x0f: r = dec_0f(&d, out); break;
-	default: r = is_alu1(op, mode) ? dec_alu1(&d, op, out) : -EINVAL;
+	case 0xaf:
+		r = dec_string(&d, op, out);
+		break;
+	case 0x0f:
+		r = dec_0f(&d, out);
+		break;
+	default:
+		r = is_alu1(op, mode) ? dec_alu1(&d, op, out) : -EINVAL;
 	}
 	if (r == 0 || r == -ENOTSUP) {
 		out->len = d.pos;
@@ -528,8 +542,10 @@ static bool is_0f01_reg_form(u8 modrm)
 	case 0xdf: /* INVLPGA */
 	case 0xf9: /* RDTSCP */
 	case 0xfa: /* MONITORX */
-	case 0xfb: /* MWAITX */ return true;
-	default: return false;
+	case 0xfb: /* MWAITX */
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -550,7 +566,8 @@ static int len_0f(struct dec *d)
 	case 0x31: /* RDTSC */
 	case 0x32: /* RDMSR */
 	case 0x33: /* RDPMC */
-	case 0xa2: /* CPUID */ return 1;
+	case 0xa2: /* CPUID */
+		return 1;
 	case 0x20: /* MOV r, CRn */
 	case 0x21: /* MOV r, DRn */
 	case 0x22: /* MOV CRn, r */
@@ -570,12 +587,12 @@ static int len_0f(struct dec *d)
 		d->pos = at;
 		r = dec_modrm_mem(d, &m);
 		return r ? r : 1;
-	default: return 0;
+	default:
+		return 0;
 	}
 }
 
-int insn_length(const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode,
-		unsigned int *len)
+int insn_length(const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode, unsigned int *len)
 {
 	struct insn_mmio mmio;
 	struct dec d;
@@ -598,7 +615,9 @@ int insn_length(const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode,
 	case 0xec: /* IN AL, DX */
 	case 0xed: /* IN eAX, DX */
 	case 0xee: /* OUT DX, AL */
-	case 0xef: /* OUT DX, eAX */ r = 1; break;
+	case 0xef: /* OUT DX, eAX */
+		r = 1;
+		break;
 	case 0xe4: /* IN AL, imm8 */
 	case 0xe5: /* IN eAX, imm8 */
 	case 0xe6: /* OUT imm8, AL */
@@ -609,8 +628,11 @@ int insn_length(const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode,
 	case 0x90: /* PAUSE is F3 90; with REX.B, 90 is XCHG r8, rAX */
 		r = d.rep && !(d.rex & REX_B);
 		break;
-	case 0x0f: r = len_0f(&d); break;
-	default: r = 0;
+	case 0x0f:
+		r = len_0f(&d);
+		break;
+	default:
+		r = 0;
 	}
 	if (r < 0)
 		return r;
@@ -630,9 +652,13 @@ int insn_length(const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode,
 const char *insn_mode_name(enum insn_cpu_mode mode)
 {
 	switch (mode) {
-	case INSN_MODE_16: return "16";
-	case INSN_MODE_32: return "32";
-	case INSN_MODE_64: return "64";
-	default: return "?";
+	case INSN_MODE_16:
+		return "16";
+	case INSN_MODE_32:
+		return "32";
+	case INSN_MODE_64:
+		return "64";
+	default:
+		return "?";
 	}
 }

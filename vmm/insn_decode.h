@@ -71,8 +71,7 @@ struct insn_mmio {
  * an invalid encoding, or longer than 15 bytes); -ENOTSUP; -ENODATA (the
  * instruction continues past avail bytes).
  */
-int __must_check insn_decode_mmio(const u8 *bytes, unsigned int avail,
-				  enum insn_cpu_mode mode,
+int __must_check insn_decode_mmio(const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode,
 				  struct insn_mmio *out);
 
 /**
@@ -85,8 +84,8 @@ int __must_check insn_decode_mmio(const u8 *bytes, unsigned int avail,
  * legacy prefixes and REX. Returns 0 and *len; -EINVAL for anything else
  * (or longer than 15 bytes); -ENODATA.
  */
-int __must_check insn_length(const u8 *bytes, unsigned int avail,
-			     enum insn_cpu_mode mode, unsigned int *len);
+int __must_check insn_length(const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode,
+			     unsigned int *len);
 
 /** "16", "32" or "64", for log lines. */
 const char *insn_mode_name(enum insn_cpu_mode mode);

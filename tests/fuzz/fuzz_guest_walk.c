@@ -14,13 +14,13 @@
 #include "lib/errno.h"
 #include "vmm/guest_walk.h"
 
-#define CHECK(cond)                                                     \
-	do {                                                            \
-		if (!(cond)) {                                          \
-			fprintf(stderr, "fuzz_guest_walk: %s:%d: %s\n", \
-				__FILE__, __LINE__, #cond);             \
-			abort();                                        \
-		}                                                       \
+#define CHECK(cond)                                                                         \
+	do {                                                                                \
+		if (!(cond)) {                                                              \
+			fprintf(stderr, "fuzz_guest_walk: %s:%d: %s\n", __FILE__, __LINE__, \
+				#cond);                                                     \
+			abort();                                                            \
+		}                                                                           \
 	} while (0)
 
 /* Input header, little-endian. */
@@ -46,8 +46,7 @@ static const u8 *image_at(struct image *im, u64 gpa, unsigned int n)
 {
 	im->reads++;
 	CHECK(gpa % n == 0); /* the walker promises natural alignment */
-	if (gpa < im->base || gpa - im->base > im->len ||
-	    im->len - (gpa - im->base) < n)
+	if (gpa < im->base || gpa - im->base > im->len || im->len - (gpa - im->base) < n)
 		return NULL;
 	return im->bytes + (gpa - im->base);
 }
@@ -80,9 +79,8 @@ static bool long_mode(const struct guest_paging *p)
 	return (p->cr0 & GW_CR0_PG) && (p->efer & GW_EFER_LMA);
 }
 
-static int walk(struct image *im, const struct guest_paging *p,
-		const struct guest_mem_ops *m, u64 gva, unsigned int access,
-		u64 *gpa, u64 *ps)
+static int walk(struct image *im, const struct guest_paging *p, const struct guest_mem_ops *m,
+		u64 gva, unsigned int access, u64 *gpa, u64 *ps)
 {
 	int r;
 
@@ -104,8 +102,7 @@ static int walk(struct image *im, const struct guest_paging *p,
 }
 
 static void check_walk(struct image *im, const struct guest_paging *p,
-		       const struct guest_mem_ops *m, u64 gva,
-		       unsigned int access)
+		       const struct guest_mem_ops *m, u64 gva, unsigned int access)
 {
 	u64 gpa, ps, gpa0, ps0;
 	int r = walk(im, p, m, gva, access, &gpa, &ps);
@@ -118,23 +115,19 @@ static void check_walk(struct image *im, const struct guest_paging *p,
 		CHECK(gpa == gpa0 && ps == ps0);
 	/* Dropping WRITE or FETCH never turns a success into a failure. */
 	if (r == GW_OK) {
-		CHECK(walk(im, p, m, gva, access & ~GW_WRITE, &gpa0, &ps0) ==
-		      GW_OK);
-		CHECK(walk(im, p, m, gva, access & ~GW_FETCH, &gpa0, &ps0) ==
-		      GW_OK);
+		CHECK(walk(im, p, m, gva, access & ~GW_WRITE, &gpa0, &ps0) == GW_OK);
+		CHECK(walk(im, p, m, gva, access & ~GW_FETCH, &gpa0, &ps0) == GW_OK);
 	}
 	if (long_mode(p)) {
 		unsigned int top = (p->cr4 & GW_CR4_LA57) ? 56 : 47;
-		bool canonical =
-			(u64)((s64)(gva << (63 - top)) >> (63 - top)) == gva;
+		bool canonical = (u64)((s64)(gva << (63 - top)) >> (63 - top)) == gva;
 
 		CHECK(canonical || r == GW_NONCANONICAL);
 	}
 }
 
 static void check_fetch(struct image *im, const struct guest_paging *p,
-			const struct guest_mem_ops *m, u64 rip,
-			unsigned int max)
+			const struct guest_mem_ops *m, u64 rip, unsigned int max)
 {
 	u8 buf[16];
 	int n;
@@ -163,8 +156,7 @@ static void check_fetch(struct image *im, const struct guest_paging *p,
 		CHECK(b && b[gpa & 7] == buf[i]);
 	}
 	/* Stopping short is at a page boundary or the end of readable RAM. */
-	if ((unsigned int)n < (max < 15 ? max : 15) &&
-	    ((rip + (u64)n) & 0xfff) != 0) {
+	if ((unsigned int)n < (max < 15 ? max : 15) && ((rip + (u64)n) & 0xfff) != 0) {
 		u64 gpa, ps;
 
 		CHECK(walk(im, p, m, rip + (u64)n, 0, &gpa, &ps) == GW_OK);
@@ -174,8 +166,7 @@ static void check_fetch(struct image *im, const struct guest_paging *p,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct guest_mem_ops ops = { .read64 = img_read64,
-				     .read32 = img_read32 };
+	struct guest_mem_ops ops = { .read64 = img_read64, .read32 = img_read32 };
 	struct guest_paging p;
 	struct header h;
 	struct image im;

@@ -14,19 +14,17 @@
 #include "lib/errno.h"
 #include "vmm/insn_decode.h"
 
-#define CHECK(cond)                                                         \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "fuzz_insn: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond);                           \
-			abort();                                            \
-		}                                                           \
+#define CHECK(cond)                                                                           \
+	do {                                                                                  \
+		if (!(cond)) {                                                                \
+			fprintf(stderr, "fuzz_insn: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+			abort();                                                              \
+		}                                                                             \
 	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int mmio_n(const u8 *bytes, unsigned int n, enum insn_cpu_mode mode,
-		  struct insn_mmio *out)
+static int mmio_n(const u8 *bytes, unsigned int n, enum insn_cpu_mode mode, struct insn_mmio *out)
 {
 	u8 *copy = malloc(n ? n : 1);
 	int r;
@@ -38,8 +36,7 @@ static int mmio_n(const u8 *bytes, unsigned int n, enum insn_cpu_mode mode,
 	return r;
 }
 
-static int length_n(const u8 *bytes, unsigned int n, enum insn_cpu_mode mode,
-		    unsigned int *len)
+static int length_n(const u8 *bytes, unsigned int n, enum insn_cpu_mode mode, unsigned int *len)
 {
 	u8 *copy = malloc(n ? n : 1);
 	int r;
@@ -61,8 +58,7 @@ static void check_fields(const struct insn_mmio *o, enum insn_cpu_mode mode)
 	CHECK(o->name);
 	CHECK(valid_size(o->size));
 	CHECK(o->reg < (mode == INSN_MODE_64 ? 16u : 8u));
-	CHECK(!o->reg_high_byte ||
-	      (o->size == 1 && o->reg < 4 && o->ext == INSN_EXT_NONE));
+	CHECK(!o->reg_high_byte || (o->size == 1 && o->reg < 4 && o->ext == INSN_EXT_NONE));
 	CHECK(!o->rep && !o->lock);
 	if (o->write) {
 		CHECK(o->dst_size == 0 && !o->zero_upper32);
@@ -82,8 +78,7 @@ static void check_fields(const struct insn_mmio *o, enum insn_cpu_mode mode)
 	CHECK(o->zero_upper32 == (mode == INSN_MODE_64 && o->dst_size == 4));
 }
 
-static void check_mode(const u8 *buf, unsigned int avail,
-		       enum insn_cpu_mode mode)
+static void check_mode(const u8 *buf, unsigned int avail, enum insn_cpu_mode mode)
 {
 	struct insn_mmio o, o2;
 	unsigned int len = 99, len2;
@@ -129,8 +124,7 @@ static void check_mode(const u8 *buf, unsigned int avail,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	unsigned int avail =
-		size < INSN_MAX_LEN ? (unsigned int)size : INSN_MAX_LEN;
+	unsigned int avail = size < INSN_MAX_LEN ? (unsigned int)size : INSN_MAX_LEN;
 
 	check_mode(data, avail, INSN_MODE_16);
 	check_mode(data, avail, INSN_MODE_32);

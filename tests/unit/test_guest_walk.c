@@ -134,8 +134,7 @@ static void build_4level(u64 leaf_flags)
 	set64(0x4000 + I1, 0x123456000ULL | leaf_flags);
 }
 
-static int walk(const struct guest_paging *p, u64 gva, unsigned int access,
-		u64 *gpa, u64 *size)
+static int walk(const struct guest_paging *p, u64 gva, unsigned int access, u64 *gpa, u64 *size)
 {
 	mem.reads = 0;
 	return guest_walk(p, &ops, gva, access, gpa, size);
@@ -147,8 +146,7 @@ static void test_paging_off(void **state)
 	u64 gpa, size;
 
 	(void)state;
-	assert_int_equal(walk(&p, 0x12345678abcULL, GW_WRITE, &gpa, &size),
-			 GW_OK);
+	assert_int_equal(walk(&p, 0x12345678abcULL, GW_WRITE, &gpa, &size), GW_OK);
 	assert_true(gpa == 0x45678abc && size == PAGE_SIZE);
 	assert_int_equal(mem.reads, 0);
 }
@@ -167,9 +165,7 @@ static void test_4level_4k(void **state)
 		struct guest_paging p = lm4;
 
 		p.cr3 |= 0xfff;
-		assert_int_equal(walk(&p, GVA4, GW_WRITE | GW_USER | GW_FETCH,
-				      &gpa, &size),
-				 GW_OK);
+		assert_int_equal(walk(&p, GVA4, GW_WRITE | GW_USER | GW_FETCH, &gpa, &size), GW_OK);
 		assert_true(gpa == 0x123456abcULL);
 	}
 }
@@ -225,8 +221,7 @@ static void test_5level(void **state)
 	set64(0x9000 + 3 * 8, 0x1000 | ALL | PS);
 	assert_int_equal(walk(&p, gva, 0, &gpa, &size), GW_RESERVED_BIT);
 	/* 57-bit canonical: bits 63:57 must copy bit 56 */
-	assert_int_equal(walk(&p, BIT(57) | gva, 0, &gpa, &size),
-			 GW_NONCANONICAL);
+	assert_int_equal(walk(&p, BIT(57) | gva, 0, &gpa, &size), GW_NONCANONICAL);
 }
 
 static void test_noncanonical(void **state)
@@ -235,20 +230,16 @@ static void test_noncanonical(void **state)
 
 	(void)state;
 	build_4level(ALL);
-	assert_int_equal(walk(&lm4, 0x0000800000000000ULL, 0, &gpa, &size),
-			 GW_NONCANONICAL);
-	assert_int_equal(walk(&lm4, 0xffff7fffffffffffULL, 0, &gpa, &size),
-			 GW_NONCANONICAL);
+	assert_int_equal(walk(&lm4, 0x0000800000000000ULL, 0, &gpa, &size), GW_NONCANONICAL);
+	assert_int_equal(walk(&lm4, 0xffff7fffffffffffULL, 0, &gpa, &size), GW_NONCANONICAL);
 	assert_int_equal(mem.reads, 0);
 	/* the top half is fine (PML4 index 511 is simply not present) */
-	assert_int_equal(walk(&lm4, 0xffff800000000000ULL, 0, &gpa, &size),
-			 GW_NOT_PRESENT);
+	assert_int_equal(walk(&lm4, 0xffff800000000000ULL, 0, &gpa, &size), GW_NOT_PRESENT);
 }
 
 static void test_not_present_each_level(void **state)
 {
-	static const u64 entry[4] = { 0x1000 + I4, 0x2000 + I3, 0x3000 + I2,
-				      0x4000 + I1 };
+	static const u64 entry[4] = { 0x1000 + I4, 0x2000 + I3, 0x3000 + I2, 0x4000 + I1 };
 	u64 gpa, size;
 
 	(void)state;
@@ -259,8 +250,7 @@ static void test_not_present_each_level(void **state)
 		memcpy(&v, ram(entry[lvl]) + (entry[lvl] & 0xfff), 8);
 		/* P=0: every other bit is ignored, even "reserved" ones */
 		set64(entry[lvl], (v & ~P) | BIT(51) | PS);
-		assert_int_equal(walk(&lm4, GVA4, 0, &gpa, &size),
-				 GW_NOT_PRESENT);
+		assert_int_equal(walk(&lm4, GVA4, 0, &gpa, &size), GW_NOT_PRESENT);
 		assert_int_equal(mem.reads, lvl + 1);
 	}
 }
@@ -313,8 +303,7 @@ static void test_bad_table(void **state)
 	p.cr3 = 0x80000000ULL;
 	assert_int_equal(walk(&p, GVA4, 0, &gpa, &size), GW_BAD_TABLE);
 	/* no ops at all */
-	assert_int_equal(guest_walk(&lm4, NULL, GVA4, 0, &gpa, &size),
-			 GW_BAD_TABLE);
+	assert_int_equal(guest_walk(&lm4, NULL, GVA4, 0, &gpa, &size), GW_BAD_TABLE);
 }
 
 static void test_self_referencing(void **state)
@@ -331,8 +320,7 @@ static void test_self_referencing(void **state)
 	assert_int_equal(mem.reads, 4);
 	/* 5-level: 5 reads, then the PML5 page itself */
 	p.cr4 |= GW_CR4_LA57;
-	assert_int_equal(walk(&p, 0x00ffffffffffffffULL, 0, &gpa, &size),
-			 GW_OK);
+	assert_int_equal(walk(&p, 0x00ffffffffffffffULL, 0, &gpa, &size), GW_OK);
 	assert_true(gpa == 0x1fff && mem.reads == 5);
 	/* and with PS in the loop entries: reserved at level 4, not a hang */
 	for (unsigned int i = 0; i < 512; i++)
@@ -352,17 +340,14 @@ static void test_permissions(void **state)
 	assert_int_equal(walk(&p, GVA4, 0, &gpa, &size), GW_OK);
 	assert_int_equal(walk(&p, GVA4, GW_WRITE, &gpa, &size), GW_PROTECTION);
 	assert_true(gpa == 0 && size == 0);
-	assert_int_equal(walk(&p, GVA4, GW_WRITE | GW_USER, &gpa, &size),
-			 GW_PROTECTION);
+	assert_int_equal(walk(&p, GVA4, GW_WRITE | GW_USER, &gpa, &size), GW_PROTECTION);
 	p.cr0 &= ~GW_CR0_WP; /* supervisor writes ignore R/W without WP */
 	assert_int_equal(walk(&p, GVA4, GW_WRITE, &gpa, &size), GW_OK);
-	assert_int_equal(walk(&p, GVA4, GW_WRITE | GW_USER, &gpa, &size),
-			 GW_PROTECTION);
+	assert_int_equal(walk(&p, GVA4, GW_WRITE | GW_USER, &gpa, &size), GW_PROTECTION);
 	/* R/W=0 in an upper level counts too */
 	build_4level(ALL);
 	set64(0x2000 + I3, 0x3000 | P | US);
-	assert_int_equal(walk(&lm4, GVA4, GW_WRITE, &gpa, &size),
-			 GW_PROTECTION);
+	assert_int_equal(walk(&lm4, GVA4, GW_WRITE, &gpa, &size), GW_PROTECTION);
 	assert_int_equal(walk(&lm4, GVA4, GW_USER, &gpa, &size), GW_OK);
 
 	/* supervisor-only page (U/S=0 in the PDE) */
@@ -374,10 +359,8 @@ static void test_permissions(void **state)
 	/* NX: data fine, fetch refused */
 	build_4level(ALL | XD);
 	assert_int_equal(walk(&lm4, GVA4, GW_WRITE, &gpa, &size), GW_OK);
-	assert_int_equal(walk(&lm4, GVA4, GW_FETCH, &gpa, &size),
-			 GW_PROTECTION);
-	assert_int_equal(walk(&lm4, GVA4, GW_FETCH | GW_USER, &gpa, &size),
-			 GW_PROTECTION);
+	assert_int_equal(walk(&lm4, GVA4, GW_FETCH, &gpa, &size), GW_PROTECTION);
+	assert_int_equal(walk(&lm4, GVA4, GW_FETCH | GW_USER, &gpa, &size), GW_PROTECTION);
 
 	/* SMEP: supervisor fetch from a user page */
 	build_4level(ALL);
@@ -385,8 +368,7 @@ static void test_permissions(void **state)
 	assert_int_equal(walk(&p, GVA4, GW_FETCH, &gpa, &size), GW_OK);
 	p.cr4 |= GW_CR4_SMEP;
 	assert_int_equal(walk(&p, GVA4, GW_FETCH, &gpa, &size), GW_PROTECTION);
-	assert_int_equal(walk(&p, GVA4, GW_FETCH | GW_USER, &gpa, &size),
-			 GW_OK);
+	assert_int_equal(walk(&p, GVA4, GW_FETCH | GW_USER, &gpa, &size), GW_OK);
 	assert_int_equal(walk(&p, GVA4, 0, &gpa, &size), GW_OK);
 }
 
@@ -419,8 +401,7 @@ static void test_pae(void **state)
 	assert_true(gpa == 0xabcd123ULL);
 	/* NX with NXE */
 	set64(0x6000 + 1 * 8, 0xabcd000ULL | ALL | XD);
-	assert_int_equal(walk(&p, GVA_PAE, GW_FETCH, &gpa, &size),
-			 GW_PROTECTION);
+	assert_int_equal(walk(&p, GVA_PAE, GW_FETCH, &gpa, &size), GW_PROTECTION);
 	p.efer = 0; /* without NXE, bit 63 is reserved */
 	assert_int_equal(walk(&p, GVA_PAE, 0, &gpa, &size), GW_RESERVED_BIT);
 	p = pae;
@@ -470,8 +451,7 @@ static void test_32bit(void **state)
 	(void)state;
 	set32(0x1000 + 0x203 * 4, 0x2000 | ALL);
 	set32(0x2000 + 3 * 4, 0x7654000 | ALL);
-	assert_int_equal(walk(&p, GVA32, GW_WRITE | GW_USER, &gpa, &size),
-			 GW_OK);
+	assert_int_equal(walk(&p, GVA32, GW_WRITE | GW_USER, &gpa, &size), GW_OK);
 	assert_true(gpa == 0x7654456 && size == PAGE_SIZE && mem.reads == 2);
 	/* without read32 the walker reads the containing 8 bytes */
 	no32.read32 = NULL;
@@ -559,21 +539,15 @@ static void test_fetch(void **state)
 	assert_true(buf[5] == 0xff && buf[6] == 0xee);
 	/* ... or NX */
 	set64(0x4000 + 1 * 8, 0x30000 | ALL | XD);
-	assert_int_equal(guest_fetch_insn(&lm4, &ops, base + 0xffa, buf, 15),
-			 6);
+	assert_int_equal(guest_fetch_insn(&lm4, &ops, base + 0xffa, buf, 15), 6);
 
 	/* the first page itself */
-	assert_int_equal(
-		guest_fetch_insn(&lm4, &ops, base + PAGE_SIZE, buf, 15),
-		-EFAULT);
+	assert_int_equal(guest_fetch_insn(&lm4, &ops, base + PAGE_SIZE, buf, 15), -EFAULT);
 	set64(0x4000 + 1 * 8, 0x0dead000 | ALL); /* not RAM: MMIO, say */
-	assert_int_equal(
-		guest_fetch_insn(&lm4, &ops, base + PAGE_SIZE, buf, 15), -EIO);
+	assert_int_equal(guest_fetch_insn(&lm4, &ops, base + PAGE_SIZE, buf, 15), -EIO);
 	set64(0x3000 + I2, 0x0bad0000 | ALL); /* PT not in RAM */
 	assert_int_equal(guest_fetch_insn(&lm4, &ops, base, buf, 15), -EIO);
-	assert_int_equal(
-		guest_fetch_insn(&lm4, &ops, 0x800000000000ULL, buf, 15),
-		-EFAULT);
+	assert_int_equal(guest_fetch_insn(&lm4, &ops, 0x800000000000ULL, buf, 15), -EFAULT);
 
 	/* max: 0 is an error; more than 15 is clamped */
 	map_code(base, 0x10000, ALL);
@@ -617,17 +591,14 @@ static void test_fetch_unpaged(void **state)
 	p.cr0 = 1;
 	fill_code(0xfffff000ULL, 0x00);
 	fill_code(0, 0x40);
-	assert_int_equal(guest_fetch_insn(&p, &ops, 0xfffffffaULL, buf, 15),
-			 15);
+	assert_int_equal(guest_fetch_insn(&p, &ops, 0xfffffffaULL, buf, 15), 15);
 	assert_true(buf[5] == 0xff && buf[6] == 0x40 && buf[14] == 0x48);
 	/* long mode: off the top of the lower half is non-canonical */
 	build_4level(ALL);
 	set64(0x2000 + 511 * 8, 0x3000 | ALL);
 	set64(0x3000 + 511 * 8, 0x4000 | ALL);
 	set64(0x4000 + 511 * 8, 0 | ALL); /* the page at gpa 0, from 0x40 */
-	assert_int_equal(
-		guest_fetch_insn(&lm4, &ops, 0x00007ffffffffffaULL, buf, 15),
-		6);
+	assert_int_equal(guest_fetch_insn(&lm4, &ops, 0x00007ffffffffffaULL, buf, 15), 6);
 	assert_true(buf[0] == 0x3a && buf[5] == 0x3f);
 }
 
@@ -635,10 +606,8 @@ static void test_result_names(void **state)
 {
 	(void)state;
 	assert_string_equal(guest_walk_result_name(GW_OK), "ok");
-	assert_string_equal(guest_walk_result_name(GW_NOT_PRESENT),
-			    "not-present");
-	assert_string_equal(guest_walk_result_name(GW_PROTECTION),
-			    "protection");
+	assert_string_equal(guest_walk_result_name(GW_NOT_PRESENT), "not-present");
+	assert_string_equal(guest_walk_result_name(GW_PROTECTION), "protection");
 	assert_string_equal(guest_walk_result_name(99), "?");
 }
 

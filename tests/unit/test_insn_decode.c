@@ -129,13 +129,16 @@ static void parse_line(char *line)
 	snprintf(v->text, sizeof(v->text), "%s", bar2 + 2);
 	t = next_tok(&s);
 	assert_non_null(t);
-	v->kind = !strcmp(t, "mmio")	 ? VEC_MMIO
-		  : !strcmp(t, "notsup") ? VEC_NOTSUP
-					 : VEC_LEN;
+	v->kind = !strcmp(t, "mmio") ? VEC_MMIO : !strcmp(t, "notsup") ? VEC_NOTSUP : VEC_LEN;
 	switch (tok_ul(&s)) {
-	case 16: v->mode = M16; break;
-	case 32: v->mode = M32; break;
-	default: v->mode = M64;
+	case 16:
+		v->mode = M16;
+		break;
+	case 32:
+		v->mode = M32;
+		break;
+	default:
+		v->mode = M64;
 	}
 	while ((t = next_tok(&s))) {
 		assert_true(v->len < INSN_MAX_LEN);
@@ -179,8 +182,8 @@ static size_t count(enum vec_kind kind)
 }
 
 /* Decode from an exact-size heap copy: any read past avail trips ASan. */
-static int mmio_exact(const u8 *bytes, unsigned int avail,
-		      enum insn_cpu_mode mode, struct insn_mmio *out)
+static int mmio_exact(const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode,
+		      struct insn_mmio *out)
 {
 	u8 *copy = malloc(avail ? avail : 1);
 	int r;
@@ -192,8 +195,8 @@ static int mmio_exact(const u8 *bytes, unsigned int avail,
 	return r;
 }
 
-static int length_exact(const u8 *bytes, unsigned int avail,
-			enum insn_cpu_mode mode, unsigned int *len)
+static int length_exact(const u8 *bytes, unsigned int avail, enum insn_cpu_mode mode,
+			unsigned int *len)
 {
 	u8 *copy = malloc(avail ? avail : 1);
 	int r;
@@ -215,8 +218,8 @@ static void check_mmio(const struct vec *v, const struct insn_mmio *o)
 	    o->rep || o->lock)
 		fail_msg("%s (mode %s): len %u write %d size %u high %d ext %d "
 			 "name %s",
-			 v->text, insn_mode_name(v->mode), o->len, o->write,
-			 o->size, o->reg_high_byte, o->ext, o->name);
+			 v->text, insn_mode_name(v->mode), o->len, o->write, o->size,
+			 o->reg_high_byte, o->ext, o->name);
 	if (v->write) {
 		assert_int_equal(o->src_kind, v->src_kind);
 		if (v->src_kind == INSN_OP_IMM)
@@ -228,8 +231,8 @@ static void check_mmio(const struct vec *v, const struct insn_mmio *o)
 	} else {
 		if (o->reg != v->reg || o->dst_size != v->dst_size ||
 		    o->zero_upper32 != v->zero_upper32)
-			fail_msg("%s: reg %u dst_size %u zero_upper32 %d",
-				 v->text, o->reg, o->dst_size, o->zero_upper32);
+			fail_msg("%s: reg %u dst_size %u zero_upper32 %d", v->text, o->reg,
+				 o->dst_size, o->zero_upper32);
 	}
 }
 
@@ -255,14 +258,11 @@ static void test_mmio_vectors(void **state)
 		/* Trailing bytes (and avail > 15) change nothing. */
 		memset(padded, 0xcc, sizeof(padded));
 		memcpy(padded, v->bytes, v->len);
-		assert_int_equal(
-			insn_decode_mmio(padded, sizeof(padded), v->mode, &o),
-			0);
+		assert_int_equal(insn_decode_mmio(padded, sizeof(padded), v->mode, &o), 0);
 		check_mmio(v, &o);
 
 		/* Every MOV the decoder accepts has the same length here. */
-		assert_int_equal(length_exact(v->bytes, v->len, v->mode, &len),
-				 0);
+		assert_int_equal(length_exact(v->bytes, v->len, v->mode, &len), 0);
 		assert_int_equal(len, v->len);
 	}
 }
@@ -270,9 +270,8 @@ static void test_mmio_vectors(void **state)
 /* The examples in the task, spelled out once more by hand (SDM Vol. 2A). */
 static void test_mmio_named_examples(void **state)
 {
-	static const u8 writel[] = { 0x89, 0x07 }; /* mov %eax,(%rdi) */
-	static const u8 readl[] = { 0x8b, 0x4b,
-				    0x10 }; /* mov 0x10(%rbx),%ecx */
+	static const u8 writel[] = { 0x89, 0x07 };	/* mov %eax,(%rdi) */
+	static const u8 readl[] = { 0x8b, 0x4b, 0x10 }; /* mov 0x10(%rbx),%ecx */
 	static const u8 imm[] = { 0xc7, 0x42, 0x20, 0x78, 0x56, 0x34, 0x12 };
 	static const u8 sib[] = { 0x4c, 0x89, 0x0c, 0xc8 };
 	static const u8 movabs[] = { 0xa1, 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -317,9 +316,7 @@ static void test_mmio_truncated(void **state)
 			if (r != -ENODATA)
 				fail_msg("%s avail %u: %d", v->text, n, r);
 			assert_int_equal(o.len, 0);
-			assert_int_equal(
-				length_exact(v->bytes, n, v->mode, &len),
-				-ENODATA);
+			assert_int_equal(length_exact(v->bytes, n, v->mode, &len), -ENODATA);
 			assert_int_equal(len, 0);
 		}
 	}
@@ -338,19 +335,17 @@ static void test_notsup(void **state)
 		unsigned int len;
 		int r = mmio_exact(v->bytes, v->len, v->mode, &o);
 
-		if (r != -ENOTSUP || o.len != v->len ||
-		    strcmp(o.name, v->name) || o.write != v->write ||
-		    o.size != v->size || o.rep != v->rep || o.lock != v->lock)
+		if (r != -ENOTSUP || o.len != v->len || strcmp(o.name, v->name) ||
+		    o.write != v->write || o.size != v->size || o.rep != v->rep ||
+		    o.lock != v->lock)
 			fail_msg("%s: r %d len %u name %s write %d size %u "
 				 "rep %d lock %d",
-				 v->text, r, o.len, o.name ? o.name : "-",
-				 o.write, o.size, o.rep, o.lock);
+				 v->text, r, o.len, o.name ? o.name : "-", o.write, o.size, o.rep,
+				 o.lock);
 		/* Not something whose length RIP advance may rely on. */
-		assert_int_equal(length_exact(v->bytes, v->len, v->mode, &len),
-				 -EINVAL);
+		assert_int_equal(length_exact(v->bytes, v->len, v->mode, &len), -EINVAL);
 		for (unsigned int n = 0; n < v->len; n++)
-			assert_int_equal(mmio_exact(v->bytes, n, v->mode, &o),
-					 -ENODATA);
+			assert_int_equal(mmio_exact(v->bytes, n, v->mode, &o), -ENODATA);
 	}
 }
 
@@ -371,10 +366,7 @@ static void test_mmio_invalid(void **state)
 		{ M64, "C7 /4 mem", { 0xc7, 0x20, 0, 0, 0, 0 }, 6 },
 		{ M64, "xbegin (C7 F8)", { 0xc7, 0xf8, 0, 0, 0, 0 }, 6 },
 		{ M64, "lock mov", { 0xf0, 0x89, 0x07 }, 3 },
-		{ M64,
-		  "lock movabs",
-		  { 0xf0, 0xa1, 1, 2, 3, 4, 5, 6, 7, 8 },
-		  10 },
+		{ M64, "lock movabs", { 0xf0, 0xa1, 1, 2, 3, 4, 5, 6, 7, 8 }, 10 },
 		{ M64, "lock movzx", { 0xf0, 0x0f, 0xb6, 0x06 }, 4 },
 		{ M64, "lock movs", { 0xf0, 0xa4 }, 2 },
 		{ M64, "82 in 64-bit mode", { 0x82, 0x07, 0x01 }, 3 },
@@ -420,8 +412,7 @@ static void test_mmio_prefix_rules(void **state)
 	static const u8 spl[] = { 0x40, 0x88, 0x27 };
 	static const u8 ah[] = { 0x88, 0x27 };
 	/* Segment overrides, F2/F3 (XACQUIRE/XRELEASE hints) are accepted. */
-	static const u8 many[] = { 0x2e, 0x3e, 0x26, 0x36, 0x64,
-				   0x65, 0xf3, 0xf2, 0x89, 0x07 };
+	static const u8 many[] = { 0x2e, 0x3e, 0x26, 0x36, 0x64, 0x65, 0xf3, 0xf2, 0x89, 0x07 };
 	/* 82 is an alias of 80 outside 64-bit mode. */
 	static const u8 op82[] = { 0x82, 0x0f, 0x01 };
 	/* 66 in 16-bit mode selects 32-bit; 67 there selects SIB addressing. */
@@ -456,8 +447,8 @@ static void test_mmio_prefix_rules(void **state)
 }
 
 /* n prefixes, then the instruction; returns the total length. */
-static unsigned int with_prefixes(u8 *buf, u8 prefix, unsigned int n,
-				  const u8 *insn, unsigned int len)
+static unsigned int with_prefixes(u8 *buf, u8 prefix, unsigned int n, const u8 *insn,
+				  unsigned int len)
 {
 	memset(buf, prefix, n);
 	memcpy(buf + n, insn, len);
@@ -510,9 +501,8 @@ static void test_15_byte_limit(void **state)
 
 static bool is_legacy_prefix(u8 b)
 {
-	return b == 0x66 || b == 0x67 || b == 0xf2 || b == 0xf3 || b == 0xf0 ||
-	       b == 0x2e || b == 0x3e || b == 0x26 || b == 0x36 || b == 0x64 ||
-	       b == 0x65;
+	return b == 0x66 || b == 0x67 || b == 0xf2 || b == 0xf3 || b == 0xf0 || b == 0x2e ||
+	       b == 0x3e || b == 0x26 || b == 0x36 || b == 0x64 || b == 0x65;
 }
 
 static void test_length_vectors(void **state)
@@ -534,17 +524,13 @@ static void test_length_vectors(void **state)
 			fail_msg("%s (mode %s): r %d len %u, want %u", v->text,
 				 insn_mode_name(v->mode), r, len, v->len);
 		for (unsigned int k = 0; k < v->len; k++)
-			assert_int_equal(
-				length_exact(v->bytes, k, v->mode, &len),
-				-ENODATA);
+			assert_int_equal(length_exact(v->bytes, k, v->mode, &len), -ENODATA);
 
 		/* Segment prefixes in front: longer by exactly that much. */
 		for (unsigned int k = 1; k <= 6 && v->len + k <= 15; k++) {
 			memcpy(buf, segs, k);
 			memcpy(buf + k, v->bytes, v->len);
-			assert_int_equal(
-				length_exact(buf, v->len + k, v->mode, &len),
-				0);
+			assert_int_equal(length_exact(buf, v->len + k, v->mode, &len), 0);
 			assert_int_equal(len, v->len + k);
 		}
 		/* Padded to exactly 15 bytes, and one more is too long. */
@@ -559,8 +545,7 @@ static void test_length_vectors(void **state)
 		    (v->bytes[0] & 0xf0) != 0x40) {
 			buf[0] = 0x40;
 			memcpy(buf + 1, v->bytes, v->len);
-			assert_int_equal(
-				length_exact(buf, v->len + 1, M64, &len), 0);
+			assert_int_equal(length_exact(buf, v->len + 1, M64, &len), 0);
 			assert_int_equal(len, v->len + 1);
 		}
 	}
@@ -588,8 +573,7 @@ static void test_length_invalid(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		unsigned int len = 99;
-		int r = length_exact(bad[i].bytes, bad[i].len, bad[i].mode,
-				     &len);
+		int r = length_exact(bad[i].bytes, bad[i].len, bad[i].mode, &len);
 
 		if (r != -EINVAL)
 			fail_msg("%s: %d, want -EINVAL", bad[i].what, r);
@@ -620,10 +604,8 @@ static void test_bad_arguments(void **state)
 	(void)state;
 	assert_int_equal(insn_decode_mmio(NULL, 0, M64, &o), -ENODATA);
 	assert_int_equal(insn_decode_mmio(NULL, 15, M64, &o), -ENODATA);
-	assert_int_equal(insn_decode_mmio(mov, 2, (enum insn_cpu_mode)7, &o),
-			 -EINVAL);
-	assert_int_equal(insn_length(mov, 2, (enum insn_cpu_mode)3, &len),
-			 -EINVAL);
+	assert_int_equal(insn_decode_mmio(mov, 2, (enum insn_cpu_mode)7, &o), -EINVAL);
+	assert_int_equal(insn_length(mov, 2, (enum insn_cpu_mode)3, &len), -EINVAL);
 	assert_string_equal(insn_mode_name(M16), "16");
 	assert_string_equal(insn_mode_name(M64), "64");
 	assert_string_equal(insn_mode_name((enum insn_cpu_mode)9), "?");
