@@ -53,7 +53,7 @@ void cpuid_filter(const struct cpuid_policy *p, u32 leaf, u32 subleaf,
 		if ((r->ecx & 0xff00) != 0) {
 			r->eax = 0;
 			r->ebx = 1;
-			r->ecx = (r->ecx & 0xffff00ffu) | (subleaf & 0xff);
+			r->ecx = (r->ecx & 0xffffff00u) | (subleaf & 0xff);
 			if (subleaf > 1) {
 				r->ebx = 0;
 				r->ecx = subleaf & 0xff;
