@@ -46,6 +46,9 @@ void cpuid_filter(const struct cpuid_policy *p, u32 leaf, u32 subleaf,
 	case 0x7:
 		if (subleaf == 0 && p->hide_invpcid)
 			r->ebx &= ~(u32)CPUID_7_EBX_INVPCID;
+		/* VMX: RDPID, like RDTSCP, #UDs unless "enable RDTSCP" is set */
+		if (subleaf == 0 && p->hide_rdtscp)
+			r->ecx &= ~(u32)CPUID_7_ECX_RDPID;
 		break;
 	case 0xb:
 	case 0x1f:

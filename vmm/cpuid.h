@@ -21,12 +21,13 @@
 #define CPUID_1_ECX_HYPERVISOR BIT(31)
 #define CPUID_1_EDX_HTT BIT(28)
 #define CPUID_7_EBX_INVPCID BIT(10)
+#define CPUID_7_ECX_RDPID BIT(22)
 #define CPUID_D1_EAX_XSAVES BIT(3)
 #define CPUID_80000001_ECX_SVM BIT(2)
 #define CPUID_80000001_EDX_RDTSCP BIT(27)
 
 struct cpuid_policy {
-	bool hide_rdtscp;    /* backend cannot pass RDTSCP through */
+	bool hide_rdtscp;    /* backend cannot pass RDTSCP (and RDPID) through */
 	bool hide_invpcid;
 	bool hide_xsaves;
 	bool hide_tsc_leaves; /* CPUID 0x15/0x16 disagree with the real TSC */
