@@ -1,0 +1,2 @@
+UT_TESTS += viommu_walk
+ut-viommu_walk-srcs := tests/unit/test_viommu_walk.c viommu/walk.c
