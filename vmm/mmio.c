@@ -56,3 +56,8 @@ bool mmio_region_get(unsigned int i, gpa_t *start, u64 *size, const char **name)
 	*name = regions[i].name;
 	return true;
 }
+
+void mmio_reset_for_tests(void)
+{
+	nr_regions = 0;
+}

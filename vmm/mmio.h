@@ -36,5 +36,7 @@ bool mmio_dispatch(struct mmio_access *a, enum mmio_result *res);
 unsigned int mmio_region_count(void);
 bool mmio_region_get(unsigned int i, gpa_t *start, u64 *size,
 		     const char **name);
+/** Forget every region (host unit tests only; the registry is boot-time). */
+void mmio_reset_for_tests(void);
 
 #endif /* VMM_MMIO_H */
