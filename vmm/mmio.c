@@ -18,7 +18,7 @@ static unsigned int nr_regions;
 int mmio_region_register(gpa_t start, u64 size, mmio_handler_fn fn, void *arg,
 			 const char *name)
 {
-	if (!size || !fn)
+	if (!size || !fn || start + size - 1 < start) /* wraps past 2^64 */
 		return -EINVAL;
 	if (nr_regions == MMIO_MAX_REGIONS)
 		return -E2BIG;

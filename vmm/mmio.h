@@ -26,7 +26,7 @@ typedef enum mmio_result (*mmio_handler_fn)(void *arg, struct mmio_access *a);
 
 #define MMIO_MAX_REGIONS 16
 
-/** Register [start, start+size); returns 0, -E2BIG or -EEXIST on overlap. */
+/** Register [start, start+size); 0, -EINVAL (empty, wraps, no fn), -E2BIG, -EEXIST on overlap. */
 int __must_check mmio_region_register(gpa_t start, u64 size,
 				      mmio_handler_fn fn, void *arg,
 				      const char *name);
