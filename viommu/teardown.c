@@ -121,6 +121,11 @@ static void link_head(struct viommu_td *td, u32 slot)
 	td->count++;
 }
 
+u32 viommu_td_oldest(const struct viommu_td *td)
+{
+	return td->head;
+}
+
 u32 viommu_td_pop_oldest(struct viommu_td *td)
 {
 	u32 slot = td->head;

@@ -74,6 +74,9 @@ void viommu_td_unlink(struct viommu_td *td, u32 slot);
 /** Is the oldest deferred slot due at now? Cheap: the polling loop asks every iteration. */
 bool viommu_td_due(const struct viommu_td *td, u64 now_tsc);
 
+/** The oldest deferred slot (left in place), VIOMMU_TD_NONE if empty. */
+u32 viommu_td_oldest(const struct viommu_td *td);
+
 /** Take out and return the oldest deferred slot, VIOMMU_TD_NONE if empty. */
 u32 viommu_td_pop_oldest(struct viommu_td *td);
 
