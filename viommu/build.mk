@@ -1,2 +1,3 @@
 hv-objs +=
 hv-objs += viommu/dmar.o
+hv-objs += viommu/walk.o viommu/iq.o
