@@ -4,3 +4,4 @@ hv-objs += drivers/pci.o drivers/pci_cfg.o drivers/pci_dump.o
 hv-objs += drivers/vtd.o
 hv-objs += drivers/acpi.o drivers/acpi_parse.o drivers/acpi_dmar.o
 hv-objs += drivers/vtd_tables.o
+hv-objs += drivers/vtd_qi.o drivers/vtd_ctl.o drivers/vtd_fault.o

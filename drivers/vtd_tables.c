@@ -51,8 +51,7 @@ static u64 make_table(hpa_t pa)
 	return pa | VTD_SLPTE_R | VTD_SLPTE_W;
 }
 
-static u64 make_leaf(const struct vtd_pt *t, hpa_t pa, unsigned int level,
-		     unsigned int perms)
+static u64 make_leaf(const struct vtd_pt *t, hpa_t pa, unsigned int level, unsigned int perms)
 {
 	u64 e = pa | VTD_SLPTE_R;
 
@@ -91,17 +90,18 @@ static u64 *table_at(const struct vtd_pt *t, u64 e)
 	return t->mem->table_ptr(t->mem->ctx, e & VTD_SLPTE_ADDR);
 }
 
-static u64 *new_table(struct vtd_pt *t, hpa_t *pa)
+/* A zeroed table page: 0 with *tab and *pa set, or -ENOMEM. */
+static int new_table(struct vtd_pt *t, u64 **tab, hpa_t *pa)
 {
-	u64 *p = t->mem->alloc_page(t->mem->ctx, pa);
-
-	if (p)
-		t->nr_tables++;
-	return p;
+	*tab = t->mem->alloc_page(t->mem->ctx, pa);
+	if (!*tab)
+		return -ENOMEM;
+	t->nr_tables++;
+	return 0;
 }
 
-int vtd_pt_init(struct vtd_pt *t, unsigned int levels, unsigned int addr_bits,
-		u32 flags, const struct vtd_pt_ops *mem)
+int vtd_pt_init(struct vtd_pt *t, unsigned int levels, unsigned int addr_bits, u32 flags,
+		const struct vtd_pt_ops *mem)
 {
 	t->root = NULL;
 	if (levels < 3 || levels > 5 || addr_bits < 21)
@@ -112,9 +112,10 @@ int vtd_pt_init(struct vtd_pt *t, unsigned int levels, unsigned int addr_bits,
 	t->mem = mem;
 	t->nr_tables = 0;
 	t->nr_splits = 0;
-	t->root = new_table(t, &t->root_pa);
-	if (!t->root)
+	if (new_table(t, &t->root, &t->root_pa)) {
+		t->root = NULL;
 		return -ENOMEM;
+	}
 	flush(t, t->root, PAGE_SIZE);
 	return 0;
 }
@@ -136,9 +137,9 @@ static int split(struct vtd_pt *t, u64 *slot, unsigned int level)
 	u64 leaf = *slot, sub = level_size(level - 1);
 	hpa_t pa, base = leaf & VTD_SLPTE_ADDR & ~(level_size(level) - 1);
 	unsigned int perms = leaf_perms(leaf);
-	u64 *tab = new_table(t, &pa);
+	u64 *tab;
 
-	if (!tab)
+	if (new_table(t, &tab, &pa))
 		return -ENOMEM;
 	for (unsigned int i = 0; i < VTD_SLPT_ENTRIES; i++)
 		tab[i] = make_leaf(t, base + i * sub, level - 1, perms);
@@ -155,11 +156,9 @@ static u64 *descend(struct vtd_pt *t, u64 *slot, unsigned int level, int *err)
 	u64 *tab;
 
 	if (!ent_present(*slot)) {
-		tab = new_table(t, &pa);
-		if (!tab) {
-			*err = -ENOMEM;
+		*err = new_table(t, &tab, &pa);
+		if (*err)
 			return NULL;
-		}
 		flush(t, tab, PAGE_SIZE);
 		set_entry(t, slot, make_table(pa));
 		return tab;
@@ -179,8 +178,7 @@ static bool level_allowed(const struct vtd_pt *t, unsigned int level)
 }
 
 /* The largest leaf level that fits at iova/hpa with len bytes left. */
-static unsigned int best_level(const struct vtd_pt *t, iova_t iova, hpa_t hpa,
-			       u64 len)
+static unsigned int best_level(const struct vtd_pt *t, iova_t iova, hpa_t hpa, u64 len)
 {
 	for (unsigned int l = 3; l > 1; l--)
 		if (level_allowed(t, l) && IS_ALIGNED(iova | hpa, level_size(l)) &&
@@ -198,8 +196,7 @@ static int check_args(const struct vtd_pt *t, iova_t iova, u64 len)
 	return 0;
 }
 
-int vtd_pt_map(struct vtd_pt *t, iova_t iova, hpa_t hpa, u64 len,
-	       unsigned int perms)
+int vtd_pt_map(struct vtd_pt *t, iova_t iova, hpa_t hpa, u64 len, unsigned int perms)
 {
 	int err = check_args(t, iova, len);
 
@@ -273,8 +270,9 @@ int vtd_pt_unmap(struct vtd_pt *t, iova_t iova, u64 len)
 			step = size - (iova & (size - 1));
 			if (!ent_present(*slot))
 				break; /* nothing mapped in this slot's span */
-			if (ent_is_leaf(*slot, level)) {
-				if (IS_ALIGNED(iova, size) && len >= size) {
+			if (level == 1 || ent_is_leaf(*slot, level)) {
+				/* a 4 KiB leaf is always wholly inside the range */
+				if (level == 1 || (IS_ALIGNED(iova, size) && len >= size)) {
 					set_entry(t, slot, 0);
 					break;
 				}
@@ -292,8 +290,8 @@ int vtd_pt_unmap(struct vtd_pt *t, iova_t iova, u64 len)
 	return 0;
 }
 
-bool vtd_pt_lookup(const struct vtd_pt *t, iova_t iova, hpa_t *hpa,
-		   u64 *page_size, unsigned int *perms)
+bool vtd_pt_lookup(const struct vtd_pt *t, iova_t iova, hpa_t *hpa, u64 *page_size,
+		   unsigned int *perms)
 {
 	const u64 *tab = t->root;
 
@@ -308,8 +306,7 @@ bool vtd_pt_lookup(const struct vtd_pt *t, iova_t iova, hpa_t *hpa,
 			u64 size = level_size(level);
 
 			if (hpa)
-				*hpa = (e & VTD_SLPTE_ADDR & ~(size - 1)) |
-				       (iova & (size - 1));
+				*hpa = (e & VTD_SLPTE_ADDR & ~(size - 1)) | (iova & (size - 1));
 			if (page_size)
 				*page_size = size;
 			if (perms)

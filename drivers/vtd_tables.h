@@ -18,9 +18,9 @@
 #define VTD_PT_W 2u
 
 /* vtd_pt_init() flags. */
-#define VTD_PT_2M BIT(0)	/* 2 MiB leaves allowed (CAP.SLLPS bit 0) */
-#define VTD_PT_1G BIT(1)	/* 1 GiB leaves allowed (CAP.SLLPS bit 1) */
-#define VTD_PT_SNOOP BIT(2)	/* set SNP in leaves (needs ECAP.SC) */
+#define VTD_PT_2M BIT(0)    /* 2 MiB leaves allowed (CAP.SLLPS bit 0) */
+#define VTD_PT_1G BIT(1)    /* 1 GiB leaves allowed (CAP.SLLPS bit 1) */
+#define VTD_PT_SNOOP BIT(2) /* set SNP in leaves (needs ECAP.SC) */
 
 struct vtd_pt_ops {
 	/** A zeroed 4 KiB page; returns where it is accessible, *pa set; NULL if none. */
@@ -38,13 +38,13 @@ struct vtd_pt_ops {
 
 struct vtd_pt {
 	unsigned int levels;	/* 3, 4 or 5 (context AW = levels - 2) */
-	unsigned int addr_bits;	/* IOVAs must lie below 2^addr_bits */
+	unsigned int addr_bits; /* IOVAs must lie below 2^addr_bits */
 	u32 flags;		/* VTD_PT_* */
 	hpa_t root_pa;
 	u64 *root;
 	const struct vtd_pt_ops *mem;
-	u64 nr_tables;		/* table pages in use (root included) */
-	u64 nr_splits;		/* superpages split to punch holes */
+	u64 nr_tables; /* table pages in use (root included) */
+	u64 nr_splits; /* superpages split to punch holes */
 };
 
 /**
@@ -52,9 +52,8 @@ struct vtd_pt {
  * (clamped to what the levels can address). 0, -EINVAL (levels not 3-5,
  * addr_bits < 21) or -ENOMEM.
  */
-int __must_check vtd_pt_init(struct vtd_pt *t, unsigned int levels,
-			     unsigned int addr_bits, u32 flags,
-			     const struct vtd_pt_ops *mem);
+int __must_check vtd_pt_init(struct vtd_pt *t, unsigned int levels, unsigned int addr_bits,
+			     u32 flags, const struct vtd_pt_ops *mem);
 
 /** One past the highest IOVA the tree accepts. */
 u64 vtd_pt_iova_limit(const struct vtd_pt *t);
@@ -68,8 +67,7 @@ u64 vtd_pt_iova_limit(const struct vtd_pt *t);
  * Tables are never freed before vtd_pt_destroy(): a table the hardware may
  * still walk is never reused, so unmapping needs only an IOTLB flush.
  */
-int __must_check vtd_pt_map(struct vtd_pt *t, iova_t iova, hpa_t hpa, u64 len,
-			    unsigned int perms);
+int __must_check vtd_pt_map(struct vtd_pt *t, iova_t iova, hpa_t hpa, u64 len, unsigned int perms);
 
 /**
  * Remove [iova, iova+len), splitting superpages at the edges. 0, -EINVAL,
@@ -79,8 +77,8 @@ int __must_check vtd_pt_map(struct vtd_pt *t, iova_t iova, hpa_t hpa, u64 len,
 int __must_check vtd_pt_unmap(struct vtd_pt *t, iova_t iova, u64 len);
 
 /** Translate iova; false if not mapped. Any out pointer may be NULL. */
-bool vtd_pt_lookup(const struct vtd_pt *t, iova_t iova, hpa_t *hpa,
-		   u64 *page_size, unsigned int *perms);
+bool vtd_pt_lookup(const struct vtd_pt *t, iova_t iova, hpa_t *hpa, u64 *page_size,
+		   unsigned int *perms);
 
 /** Free every table page (root included). The hardware must no longer use it. */
 void vtd_pt_destroy(struct vtd_pt *t);

@@ -20,12 +20,12 @@
 #define GARBAGE 0xa5
 
 struct fake_mem {
-	u8 *cpu[MAX_PAGES];	/* what the CPU sees */
-	u8 *hw[MAX_PAGES];	/* what a non-coherent walker sees */
+	u8 *cpu[MAX_PAGES]; /* what the CPU sees */
+	u8 *hw[MAX_PAGES];  /* what a non-coherent walker sees */
 	bool live[MAX_PAGES];
-	unsigned int next;	/* pages ever handed out */
+	unsigned int next; /* pages ever handed out */
 	unsigned int nr_live;
-	int budget;		/* allocations left; < 0 = unlimited */
+	int budget; /* allocations left; < 0 = unlimited */
 	u64 flushes, order_errors;
 	struct vtd_pt_ops ops;
 };
@@ -170,8 +170,7 @@ static void pt_free(struct vtd_pt *t)
 }
 
 /* Expect iova -> hpa with page size and perms. */
-static void expect_map(const struct vtd_pt *t, iova_t iova, hpa_t hpa, u64 size,
-		       unsigned int perms)
+static void expect_map(const struct vtd_pt *t, iova_t iova, hpa_t hpa, u64 size, unsigned int perms)
 {
 	hpa_t got;
 	u64 sz;
@@ -216,8 +215,9 @@ static void identity_ram(unsigned int levels)
 
 	pt_new(&t, levels, levels == 3 ? 39 : 48, VTD_PT_2M | VTD_PT_1G);
 	for (size_t i = 0; i < ARRAY_SIZE(ram); i++)
-		assert_int_equal(vtd_pt_map(&t, ram[i].base, ram[i].base, ram[i].len,
-					    VTD_PT_R | VTD_PT_W), 0);
+		assert_int_equal(
+			vtd_pt_map(&t, ram[i].base, ram[i].base, ram[i].len, VTD_PT_R | VTD_PT_W),
+			0);
 	assert_coherent(&t);
 	for (u64 a = 0; a < GiB(1); a += PAGE_SIZE) {
 		u64 sz;
@@ -343,9 +343,12 @@ static void hole_in_superpage(u64 super)
 	for (u64 a = base; a < base + 2 * super; a += (super == GiB(1) ? MiB(1) : PAGE_SIZE) / 4) {
 		if (a >= ALIGN_DOWN(hole, PAGE_SIZE) && a < ALIGN_DOWN(hole, PAGE_SIZE) + PAGE_SIZE)
 			continue;
-		expect_map(&t, a, a, (a >= base + super) ? super :
-				     (ALIGN_DOWN(a, MiB(2)) == ALIGN_DOWN(hole, MiB(2)) ||
-				      super == MiB(2)) ? PAGE_SIZE : MiB(2), rw);
+		expect_map(&t, a, a,
+			   (a >= base + super) ? super
+			   : (ALIGN_DOWN(a, MiB(2)) == ALIGN_DOWN(hole, MiB(2)) || super == MiB(2))
+				   ? PAGE_SIZE
+				   : MiB(2),
+			   rw);
 	}
 	/* refilling the hole maps it again, inside the split table */
 	assert_int_equal(vtd_pt_map(&t, hole, hole, PAGE_SIZE, VTD_PT_R), 0);
@@ -531,8 +534,8 @@ static void test_random_vs_model(void **state)
 			for (u64 i = first; i < first + n; i++)
 				model[i] = 0;
 		} else {
-			assert_int_equal(vtd_pt_map(&t, first * PAGE_SIZE, hpa, n * PAGE_SIZE,
-						    perms), 0);
+			assert_int_equal(
+				vtd_pt_map(&t, first * PAGE_SIZE, hpa, n * PAGE_SIZE, perms), 0);
 			for (u64 i = first; i < first + n; i++)
 				model[i] = (hpa + (i - first) * PAGE_SIZE) | 1 |
 					   (perms & VTD_PT_W ? 2 : 0);

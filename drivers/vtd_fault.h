@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VT-d fault reporting by polling (no fault interrupt): the primary fault
+ * recording registers (spec 7.2, 11.4 "Fault Recording Registers") and the
+ * invalidation-queue error bits of FSTS. Meant for the sidecore loop and
+ * for the driver's own bring-up; every record and status bit is cleared
+ * (RW1C) once reported.
+ */
+#ifndef DRIVERS_VTD_FAULT_H
+#define DRIVERS_VTD_FAULT_H
+
+#include "drivers/vtd.h"
+#include "lib/types.h"
+
+/* Full lines per unit before faults are only counted (a DMA storm). */
+#define VTD_FAULT_PRINT_LIMIT 64
+
+/** Name of a fault reason (VTD_FR_*), "reserved" if unknown. */
+const char *vtd_fault_reason_name(unsigned int reason);
+
+/**
+ * Read FSTS and every fault record marked F, print each one as
+ * "VTD: fault sid=BB:DD.F addr=0x... reason=0x.. (name) write|read",
+ * clear it; report and clear overflow and IQE/ICE/ITE (IQE recovery via
+ * the unit's invalidation queue when vtd_hw_init() ran). Returns the number
+ * of faults and errors handled (0: nothing pending). Counts faults in the
+ * unit's statistics.
+ */
+unsigned int vtd_fault_poll(struct vtd_unit *u);
+
+#endif /* DRIVERS_VTD_FAULT_H */
