@@ -215,6 +215,7 @@ static void guest_start(void)
 		.pci = &pci,
 		.pci_ops = pci.ops,
 		.nic = nic,
+		.vtd = nr_vtd_units ? &vtd_units[0] : NULL,
 		.iommu_regs = iommu_regs,
 		.iommu_sizes = iommu_sizes,
 		.guest_apic_id = cpus[0].apic_id,

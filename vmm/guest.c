@@ -8,6 +8,9 @@
  */
 #define LOG_PREFIX "HV: "
 #include "vmm/guest.h"
+#include "boot/smp.h"
+#include "drivers/vtd_ctl.h"
+#include "drivers/vtd_fault.h"
 #include "boot/mm.h"
 #include "boot/msr.h"
 #include "drivers/tsc.h"
@@ -276,6 +279,49 @@ static void intercepts(const struct guest_platform *p, struct vcpu_intercepts *i
 	ic->msrs[ic->nr_msrs++] = MSR_AMD_VM_HSAVE_PA;
 }
 
+static struct vtd_unit *guest_vtd;
+
+/* Sidecore work until the vIOMMU polls: the physical unit's fault log. */
+static void sidecore_poll_faults(unsigned int cpu)
+{
+	static u64 iter;
+
+	(void)cpu;
+	if ((++iter & 0x3ff) == 0)
+		vtd_fault_poll(guest_vtd);
+}
+
+static void print_vtd_stats(void)
+{
+	vtd_print_stats(guest_vtd);
+}
+
+/*
+ * The physical IOMMU confines the NIC to guest RAM: its domain maps every
+ * RAM range of the guest's E820 (never the hypervisor's memory) and every
+ * other device has no context entry. Without a unit, say so: DMA is
+ * unprotected.
+ */
+static int protect_nic(const struct guest_platform *p)
+{
+	int err;
+
+	if (!p->nic)
+		return 0;
+	if (!p->vtd) {
+		printk("HV: no physical IOMMU: the NIC's DMA is unprotected\n");
+		return 0;
+	}
+	err = vtd_setup_nic_identity(p->vtd, p->nic->bus, PCI_DEVFN(p->nic->dev, p->nic->fn),
+				     plan.e820, plan.nr_e820);
+	if (err)
+		return err;
+	guest_vtd = p->vtd;
+	exit_add_shutdown_hook(print_vtd_stats);
+	smp_set_sidecore_fn(sidecore_poll_faults);
+	return 0;
+}
+
 int guest_launch(const struct guest_platform *p)
 {
 	const struct mbi_info *mbi = p->mbi;
@@ -309,6 +355,11 @@ int guest_launch(const struct guest_platform *p)
 	if (err)
 		return err;
 	guest_mem_init(plan.e820, plan.nr_e820);
+	err = protect_nic(p);
+	if (err) {
+		printk("GUEST: cannot start: the NIC's IOMMU domain (%s)\n", errno_name(err));
+		return err;
+	}
 	vpci_init(&vpci, p->pci_ops, p->pci,
 		  p->nic ? PCI_BDF(p->nic->bus, p->nic->dev, p->nic->fn) : VPCI_NO_NIC);
 	vpci_print(&vpci);

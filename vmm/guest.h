@@ -10,6 +10,7 @@
 #include "boot/mbi.h"
 #include "drivers/acpi.h"
 #include "drivers/pci.h"
+#include "drivers/vtd.h"
 
 struct guest_platform {
 	const struct mbi_info *mbi;
@@ -19,6 +20,7 @@ struct guest_platform {
 	const struct pci_dev *nic;
 	hpa_t ecam_base; /* hidden from the guest (0: none) */
 	u64 ecam_size;
+	struct vtd_unit *vtd;	 /* the physical VT-d unit over the NIC, or NULL */
 	const hpa_t *iommu_regs; /* physical VT-d register pages: hidden */
 	const u64 *iommu_sizes;
 	unsigned int nr_iommus;

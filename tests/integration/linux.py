@@ -26,16 +26,23 @@ GUEST_COMMON = [
     req("HV: powering off"),
 ]
 GUEST_FORBID = FATAL + [("no GUEST: FAIL", r"GUEST: FAIL"),
+                        ("no VTD: fault", r"^VTD: fault"),
                         ("no GUEST-CRASH", r"GUEST-CRASH"),
                         ("no guest kernel panic", r"Kernel panic")]
 
 QEMU_LINUX = GUEST_COMMON + [
     req("HV: launching guest: svm backend"),
+    # the physical VT-d confines the NIC: its own domain, translation on,
+    # and the NIC's DMA (all of the traffic) caused no fault
+    req("VTD: nic 00:02.0 domain 1 identity-mapped"),
+    ("VTD: translation on", r"^VTD: nic 00:02\.0 domain 1 .*translation on$"),
+    ("VTD: stats faults=0", r"^VTD: stats faults=0 "),
     ("GUEST: nic e1000e", r"^GUEST: nic \w+ driver=e1000e\b"),
     req("VPCI: visible 00:02.0 nic"),
 ]
 BOCHS_LINUX = GUEST_COMMON + [
     req("HV: launching guest: vmx backend"),
+    req("HV: no physical IOMMU: the NIC's DMA is unprotected"),
     ("GUEST: nic e1000", r"^GUEST: nic \w+ driver=e1000\b"),
     ("EXITS: raw IO_INSTRUCTION", r"^EXITS: raw IO_INSTRUCTION\(30\)=\d+"),
 ]
