@@ -1,0 +1,2 @@
+UT_TESTS += bitops
+ut-bitops-srcs := tests/unit/test_bitops.c
