@@ -100,7 +100,7 @@ static unsigned int inv_errors_bare(const struct vtd_unit *u, u32 fsts)
 	       !!(fsts & VTD_FSTS_IQE), !!(fsts & VTD_FSTS_ICE), !!(fsts & VTD_FSTS_ITE),
 	       vtd_read64(u, VTD_REG64_IQERCD));
 	vtd_write32(u, VTD_REG32_FSTS, bits);
-	return (unsigned int)__builtin_popcount(bits);
+	return !!(bits & VTD_FSTS_IQE) + !!(bits & VTD_FSTS_ICE) + !!(bits & VTD_FSTS_ITE);
 }
 
 unsigned int vtd_fault_poll(struct vtd_unit *u)

@@ -302,8 +302,8 @@ int vtd_inv_context(struct vtd_qi *q, unsigned int gran, u16 did, u16 sid, u8 fm
 		err = reg_context(q->u, gran, did, sid, fm);
 		spin_unlock(&q->lock);
 	}
-	if (!err)
-		q->ctx_flushes++;
+	if (!err) /* outside the lock: several CPUs may count */
+		__atomic_fetch_add(&q->ctx_flushes, 1, __ATOMIC_RELAXED);
 	return err;
 }
 
@@ -327,7 +327,7 @@ int vtd_inv_iotlb(struct vtd_qi *q, unsigned int gran, u16 did, iova_t addr, uns
 		spin_unlock(&q->lock);
 	}
 	if (!err)
-		q->iotlb_flushes++;
+		__atomic_fetch_add(&q->iotlb_flushes, 1, __ATOMIC_RELAXED);
 	return err;
 }
 
