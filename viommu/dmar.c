@@ -13,12 +13,13 @@ size_t viommu_dmar_build(void *buf, size_t len, gpa_t reg_gpa, unsigned int size
 			 unsigned int haw_bits)
 {
 	struct acpi_dmar_raw *d = buf;
-	struct acpi_dmar_drhd *u = (struct acpi_dmar_drhd *)((u8 *)buf + sizeof(*d));
+	struct acpi_dmar_drhd *u;
 	u8 sum = 0;
 
 	if (!buf || len < VIOMMU_DMAR_LEN || !IS_ALIGNED(reg_gpa, PAGE_SIZE) || size_log2 > 15 ||
 	    haw_bits < 32 || haw_bits > 64)
 		return 0;
+	u = (struct acpi_dmar_drhd *)((u8 *)buf + sizeof(*d));
 	memset(buf, 0, VIOMMU_DMAR_LEN);
 	memcpy(d->hdr.signature, ACPI_SIG_DMAR, 4);
 	d->hdr.length = VIOMMU_DMAR_LEN;

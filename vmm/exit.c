@@ -62,6 +62,13 @@ enum exit_action exit_handle_cpuid(struct vcpu *v)
 	struct cpuid_regs r = cpuid_count(leaf, sub);
 
 	cpuid_filter(&exit_platform.cpuid, leaf, sub, &r);
+	/* CPUID ran in host context: bits that mirror CR4 must mirror the guest's */
+	if (leaf == 1)
+		r.ecx = (r.ecx & ~(u32)BIT(27)) |
+			(v->ops->read(v, VCPU_CR4) & BIT(18) ? (u32)BIT(27) : 0); /* OSXSAVE */
+	if (leaf == 7 && sub == 0)
+		r.ecx = (r.ecx & ~(u32)BIT(4)) |
+			(v->ops->read(v, VCPU_CR4) & BIT(22) ? (u32)BIT(4) : 0); /* OSPKE */
 	v->gprs[GPR_RAX] = r.eax;
 	v->gprs[GPR_RBX] = r.ebx;
 	v->gprs[GPR_RCX] = r.ecx;

@@ -40,25 +40,26 @@ static unsigned int level_index(gpa_t gpa, int level)
 
 static bool ent_present(const struct npt *t, u64 e)
 {
-	return t->kind == NPT_EPT ? (e & (EPT_R | EPT_W | EPT_X)) != 0 :
-				    (e & AMD_P) != 0;
+	return t->kind == NPT_EPT ? (e & (EPT_R | EPT_W | EPT_X)) != 0 : (e & AMD_P) != 0;
 }
 
 static bool ent_is_leaf(const struct npt *t, u64 e, int level)
 {
-	if (level == 1)
-		return true;
-	return t->kind == NPT_EPT ? (e & EPT_PS) != 0 : (e & AMD_PS) != 0;
+	(void)t; /* bit 7 is the page-size bit in both formats */
+	_Static_assert(EPT_PS == AMD_PS, "EPT and AMD page-size bits");
+	return level == 1 || (e & EPT_PS) != 0;
 }
 
+/* Non-leaf: EPT R/W/X (bits 0-2) and AMD P/RW/US (bits 0-2) happen to coincide. */
 static u64 make_table(const struct npt *t, hpa_t pa)
 {
-	return t->kind == NPT_EPT ? pa | EPT_R | EPT_W | EPT_X :
-				    pa | AMD_P | AMD_RW | AMD_US;
+	_Static_assert((EPT_R | EPT_W | EPT_X) == (AMD_P | AMD_RW | AMD_US), "table bits");
+	(void)t;
+	return pa | EPT_R | EPT_W | EPT_X;
 }
 
-static u64 make_leaf(const struct npt *t, hpa_t pa, int level,
-		     enum npt_memtype mt, unsigned int perms)
+static u64 make_leaf(const struct npt *t, hpa_t pa, int level, enum npt_memtype mt,
+		     unsigned int perms)
 {
 	u64 e;
 
@@ -76,17 +77,15 @@ static u64 make_leaf(const struct npt *t, hpa_t pa, int level,
 	return level > 1 ? e | AMD_PS : e;
 }
 
-static void leaf_attrs(const struct npt *t, u64 e, enum npt_memtype *mt,
-		       unsigned int *perms)
+static void leaf_attrs(const struct npt *t, u64 e, enum npt_memtype *mt, unsigned int *perms)
 {
 	if (t->kind == NPT_EPT) {
 		*mt = FIELD_GET(EPT_MT, e) == NPT_MT_UC ? NPT_MT_UC : NPT_MT_WB;
-		*perms = (e & EPT_R ? NPT_R : 0) | (e & EPT_W ? NPT_W : 0) |
-			 (e & EPT_X ? NPT_X : 0);
+		*perms =
+			(e & EPT_R ? NPT_R : 0) | (e & EPT_W ? NPT_W : 0) | (e & EPT_X ? NPT_X : 0);
 	} else {
 		*mt = e & AMD_PCD ? NPT_MT_UC : NPT_MT_WB;
-		*perms = NPT_R | (e & AMD_RW ? NPT_W : 0) |
-			 (e & AMD_NX ? 0 : NPT_X);
+		*perms = NPT_R | (e & AMD_RW ? NPT_W : 0) | (e & AMD_NX ? 0 : NPT_X);
 	}
 }
 
@@ -129,8 +128,7 @@ static int split(struct npt *t, u64 *slot, int level)
 		return -ENOMEM;
 	leaf_attrs(t, *slot, &mt, &perms);
 	for (unsigned int i = 0; i < NPT_ENTRIES; i++)
-		tab[i] = make_leaf(t, base + i * level_size(level - 1), level - 1,
-				   mt, perms);
+		tab[i] = make_leaf(t, base + i * level_size(level - 1), level - 1, mt, perms);
 	*slot = make_table(t, pa);
 	t->nr_splits++;
 	return 0;
@@ -149,6 +147,8 @@ static u64 *descend(struct npt *t, u64 *slot, int level, int *err)
 			return NULL;
 		}
 		*slot = make_table(t, pa);
+		/* the page itself, not &pa: new_table returned the allocator's pointer */
+		// cppcheck-suppress returnDanglingLifetime
 		return tab;
 	}
 	if (ent_is_leaf(t, *slot, level)) {
@@ -177,11 +177,10 @@ static bool level_allowed(const struct npt *t, int level)
 	return level == 1 || (level == 2 && t->use_2m) || (level == 3 && t->use_1g);
 }
 
-int npt_map(struct npt *t, gpa_t gpa, hpa_t hpa, u64 len, enum npt_memtype mt,
-	    unsigned int perms)
+int npt_map(struct npt *t, gpa_t gpa, hpa_t hpa, u64 len, enum npt_memtype mt, unsigned int perms)
 {
-	if (!IS_ALIGNED(gpa | hpa | len, PAGE_SIZE) || gpa + len < gpa ||
-	    hpa + len < hpa || gpa + len > BIT(48) || hpa + len > BIT(52))
+	if (!IS_ALIGNED(gpa | hpa | len, PAGE_SIZE) || gpa + len < gpa || hpa + len < hpa ||
+	    gpa + len > BIT(48) || hpa + len > BIT(52))
 		return -EINVAL;
 	while (len) {
 		u64 *tab = t->root;
@@ -222,8 +221,7 @@ int npt_map(struct npt *t, gpa_t gpa, hpa_t hpa, u64 len, enum npt_memtype mt,
 
 int npt_unmap(struct npt *t, gpa_t gpa, u64 len)
 {
-	if (!IS_ALIGNED(gpa | len, PAGE_SIZE) || gpa + len < gpa ||
-	    gpa + len > BIT(48))
+	if (!IS_ALIGNED(gpa | len, PAGE_SIZE) || gpa + len < gpa || gpa + len > BIT(48))
 		return -EINVAL;
 	while (len) {
 		u64 *tab = t->root, *slot;
@@ -255,8 +253,8 @@ int npt_unmap(struct npt *t, gpa_t gpa, u64 len)
 	return 0;
 }
 
-bool npt_lookup(const struct npt *t, gpa_t gpa, hpa_t *hpa, u64 *page_size,
-		unsigned int *perms, enum npt_memtype *mt)
+bool npt_lookup(const struct npt *t, gpa_t gpa, hpa_t *hpa, u64 *page_size, unsigned int *perms,
+		enum npt_memtype *mt)
 {
 	const u64 *tab = t->root;
 
