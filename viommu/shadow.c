@@ -175,8 +175,8 @@ int viommu_shadow_init(struct viommu_shadow *s, const struct viommu_config *cfg,
 	s->nr_ents = n;
 	s->ents = (struct viommu_shadow_ent *)p;
 	p += (size_t)n * sizeof(struct viommu_shadow_ent);
-	viommu_td_init(&s->td, (struct viommu_td_link *)p, n, cfg->teardown_ms,
-		       cfg->teardown_cap, cfg->tsc_khz);
+	viommu_td_init(&s->td, (struct viommu_td_link *)p, n, cfg->teardown_ms, cfg->teardown_cap,
+		       cfg->tsc_khz);
 	p += (size_t)n * sizeof(struct viommu_td_link);
 	s->index = (u32 *)p;
 	s->index_bits = (unsigned int)fls64(n) + 1;
@@ -421,8 +421,8 @@ static int sweep(struct viommu_shadow *s, iova_t start, iova_t end, bool strict,
 }
 
 /* Bring [start, end) (page aligned, within the address width) in line. */
-static int sync_range(struct viommu_shadow *s, iova_t start, iova_t end, bool strict,
-		      u64 now_tsc, struct flush_acc *fa)
+static int sync_range(struct viommu_shadow *s, iova_t start, iova_t end, bool strict, u64 now_tsc,
+		      struct flush_acc *fa)
 {
 	const struct viommu_config *cfg = s->cfg;
 	struct sync_pass p = { .s = s, .fa = fa, .err = 0 };
@@ -520,8 +520,7 @@ static int to_translated(struct viommu_shadow *s, const struct viommu_context *c
 	return err ? err : e;
 }
 
-int viommu_shadow_context_changed(struct viommu_shadow *s, gpa_t root_gpa, bool te,
-				  u64 now_tsc)
+int viommu_shadow_context_changed(struct viommu_shadow *s, gpa_t root_gpa, bool te, u64 now_tsc)
 {
 	struct viommu_context c;
 	u16 sid = s->cfg->nic_sid;
@@ -542,6 +541,17 @@ int viommu_shadow_context_changed(struct viommu_shadow *s, gpa_t root_gpa, bool 
 	}
 	if (fr)
 		return to_blocked(s);
+	/*
+	 * The same tables again (a context-cache flush for another device, or
+	 * a global one): nothing to do. A context-cache invalidation does not
+	 * flush the IOTLB (spec 6.5.1); the guest follows it with an IOTLB
+	 * invalidation where translations changed.
+	 */
+	if (s->mode == VIOMMU_SHADOW_TRANSLATED && s->phys_translated && c.did == s->ctx.did &&
+	    c.slptptr == s->ctx.slptptr && c.levels == s->ctx.levels && c.tt == s->ctx.tt) {
+		s->ctx.fpd = c.fpd;
+		return 0;
+	}
 	return to_translated(s, &c, now_tsc);
 }
 
@@ -717,8 +727,7 @@ static bool check_live(struct viommu_shadow *s, u32 slot)
 	const struct viommu_config *cfg = s->cfg;
 	const struct viommu_shadow_ent *e = &s->ents[slot];
 	struct viommu_xlate x;
-	int fr = viommu_walk(s->mem, &s->ctx, e->iova, cfg->sllps_2m, cfg->sllps_1g, cfg->mgaw,
-			     &x);
+	int fr = viommu_walk(s->mem, &s->ctx, e->iova, cfg->sllps_2m, cfg->sllps_1g, cfg->mgaw, &x);
 
 	if (fr) {
 		pr_err("check: iova %#llx shadowed, guest tables say fault %#x\n",
@@ -743,8 +752,8 @@ static int check_guest_page_cb(void *arg, iova_t iova, const struct viommu_xlate
 	const struct viommu_shadow_ent *e;
 
 	if (slot == VIOMMU_TD_NONE || viommu_td_is_deferred(&s->td, slot)) {
-		pr_err("check: guest maps iova %#llx, shadow has it %s\n",
-		       (unsigned long long)iova, slot == VIOMMU_TD_NONE ? "absent" : "deferred");
+		pr_err("check: guest maps iova %#llx, shadow has it %s\n", (unsigned long long)iova,
+		       slot == VIOMMU_TD_NONE ? "absent" : "deferred");
 		return -EFAULT;
 	}
 	e = &s->ents[slot];
@@ -772,7 +781,7 @@ bool viommu_shadow_check(struct viommu_shadow *s, u64 now_tsc)
 		if (!(s->ents[slot].hpa & SHADOW_F_USED))
 			continue;
 		if (viommu_td_is_deferred(&s->td, slot) ? !check_deferred(s, slot, now_tsc)
-							 : !check_live(s, slot))
+							: !check_live(s, slot))
 			return false;
 	}
 	n = viommu_walk_range(s->mem, &s->ctx, 0, 1ULL << addr_bits(s), cfg->sllps_2m,

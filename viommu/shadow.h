@@ -75,7 +75,9 @@ int __must_check viommu_shadow_init(struct viommu_shadow *s, const struct viommu
  *    the shadow's entries are dropped);
  *  - translated context: the shadow is rebuilt strictly from the guest's
  *    tables (deferred entries go too), then select(true) (or one flush if
- *    the NIC was on the shadow domain already);
+ *    the NIC was on the shadow domain already); the same context as before
+ *    (DID, tables, depth) changes nothing: a context-cache invalidation
+ *    does not flush the IOTLB, the guest's IOTLB invalidation does;
  *  - context absent or invalid: the shadow domain is emptied and selected:
  *    DMA faults in the physical unit, as it would on the emulated one.
  * Without a physical IOMMU only identity is possible: a translated or

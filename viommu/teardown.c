@@ -17,8 +17,8 @@
 #include "viommu/teardown.h"
 #include "lib/log.h"
 
-void viommu_td_init(struct viommu_td *td, struct viommu_td_link *links, u32 nr_links,
-		    u32 window_ms, u32 cap, u64 tsc_khz)
+void viommu_td_init(struct viommu_td *td, struct viommu_td_link *links, u32 nr_links, u32 window_ms,
+		    u32 cap, u64 tsc_khz)
 {
 	td->links = links;
 	td->nr_links = nr_links;
@@ -157,8 +157,8 @@ bool viommu_td_due(const struct viommu_td *td, u64 now_tsc)
 	return td->head != VIOMMU_TD_NONE && td->links[td->head].deadline <= now_tsc;
 }
 
-int viommu_td_expire(struct viommu_td *td, u64 now_tsc, int (*drop)(void *arg, u32 slot),
-		     void *arg, u32 *dropped)
+int viommu_td_expire(struct viommu_td *td, u64 now_tsc, int (*drop)(void *arg, u32 slot), void *arg,
+		     u32 *dropped)
 {
 	*dropped = 0;
 	/* Bounded: each round removes one slot of at most nr_links. */

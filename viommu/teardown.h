@@ -30,7 +30,7 @@ struct viommu_td {
 
 /* What a guest map of an IOVA that the shadow still holds amounts to. */
 enum viommu_td_match {
-	VIOMMU_TD_SAME,    /* same page, same rights: keep / revive, no phys call */
+	VIOMMU_TD_SAME,	   /* same page, same rights: keep / revive, no phys call */
 	VIOMMU_TD_RIGHTS,  /* same page, other rights: phys remap + flush */
 	VIOMMU_TD_REPLACE, /* other page: phys remap + flush */
 };
@@ -40,8 +40,8 @@ enum viommu_td_match {
  * TSC ticks; window_ms == 0 or cap == 0 means strict (viommu_td_enabled()
  * false). Marks every link unlinked.
  */
-void viommu_td_init(struct viommu_td *td, struct viommu_td_link *links, u32 nr_links,
-		    u32 window_ms, u32 cap, u64 tsc_khz);
+void viommu_td_init(struct viommu_td *td, struct viommu_td_link *links, u32 nr_links, u32 window_ms,
+		    u32 cap, u64 tsc_khz);
 
 /** Does this configuration defer unmaps at all? */
 bool viommu_td_enabled(const struct viommu_td *td);

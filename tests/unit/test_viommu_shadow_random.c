@@ -2,7 +2,8 @@
 /*
  * viommu/shadow.c, randomized: a guest maps and unmaps (4 KiB pages and a
  * 2 MiB superpage over the same range), sends page/domain/global
- * invalidations (sometimes for another domain), re-reads its context, and
+ * invalidations (sometimes for another domain), re-reads its context or
+ * turns translation off and on, and
  * time advances with the expiry pass after it. After every step, for every
  * page whose last guest change has been invalidated:
  *  - the guest maps it: the physical entry is exactly the guest's;
@@ -22,19 +23,19 @@
 #include "lib/bitops.h"
 #include "tests/unit/viommu_shadow_bed.h"
 
-#define NA 16			  /* 4 KiB-only pages */
-#define NS 512			  /* pages of the 2 MiB region */
+#define NA 16  /* 4 KiB-only pages */
+#define NS 512 /* pages of the 2 MiB region */
 #define NP (NA + NS)
 #define IOVA_A 0x80200000ULL /* right after the 2 MiB region */
 #define IOVA_S 0x80000000ULL /* 2 MiB aligned */
-#define GPA_4K(k) (0x200000ULL + (u64)(k) * PAGE_SIZE)
-#define GPA_2M(k) (0x4000000ULL + (u64)(k) * MiB(2))
+#define GPA_4K(k) (0x200000ULL + (u64)(k)*PAGE_SIZE)
+#define GPA_2M(k) (0x4000000ULL + (u64)(k)*MiB(2))
 #define NONE (~0ULL)
 
 struct page_model {
-	bool pending;	       /* guest changed it since the last invalidation covering it */
-	u64 forbidden_since;   /* invalidation that found it unmapped while still physical */
-	hpa_t last_hpa;	       /* guest's mapping at the last invalidation that saw one */
+	bool pending;	     /* guest changed it since the last invalidation covering it */
+	u64 forbidden_since; /* invalidation that found it unmapped while still physical */
+	hpa_t last_hpa;	     /* guest's mapping at the last invalidation that saw one */
 	bool last_r, last_w;
 };
 
@@ -134,7 +135,7 @@ static void op_guest(int op)
 
 	random_rights(&r, &w);
 	switch (op) {
-	case 0: /* map 4 KiB (in the 2 MiB region it may replace the leaf) */
+	case 0:			  /* map 4 KiB (in the 2 MiB region it may replace the leaf) */
 		if (rand() % 4) { /* mostly the buffer this IOVA had before */
 			r = w = true;
 			fake_guest_map(&b->g, iova, GPA_4K(p % 8), PAGE_SIZE, r, w);
@@ -207,7 +208,14 @@ static void run_one(unsigned int seed, u32 ms, u32 cap)
 			op_invalidate();
 		else if (k < 98)
 			op_time();
-		else {
+		else if (k < 99) { /* context re-read, unchanged: nothing happens */
+			u64 calls = fake_phys_calls(&b->p);
+
+			assert_int_equal(bed_ctx(b, true), 0);
+			assert_int_equal(fake_phys_calls(&b->p), calls);
+		} else { /* TE off and on: identity, then a strict rebuild */
+			assert_int_equal(bed_ctx(b, false), 0);
+			assert_int_equal(b->p.nr, 0);
 			assert_int_equal(bed_ctx(b, true), 0);
 			synced(0, NONE);
 		}

@@ -58,8 +58,7 @@ static void test_match(void **state)
 {
 	(void)state;
 	assert_int_equal(viommu_td_match(0x1000, true, true, 0x1000, true, true), VIOMMU_TD_SAME);
-	assert_int_equal(viommu_td_match(0x1000, true, false, 0x1000, true, false),
-			 VIOMMU_TD_SAME);
+	assert_int_equal(viommu_td_match(0x1000, true, false, 0x1000, true, false), VIOMMU_TD_SAME);
 	assert_int_equal(viommu_td_match(0x1000, true, true, 0x1000, true, false),
 			 VIOMMU_TD_RIGHTS);
 	assert_int_equal(viommu_td_match(0x1000, true, false, 0x1000, true, true),
@@ -166,7 +165,7 @@ static void test_clock_backwards_and_wrap(void **state)
 	viommu_td_init(&td, links, NR, 2, 16, KHZ);
 	assert_int_equal(viommu_td_defer(&td, 1, 10 * MS), VIOMMU_TD_NONE);
 	assert_int_equal(viommu_td_defer(&td, 2, 5 * MS), VIOMMU_TD_NONE); /* earlier "now" */
-	assert_int_equal(viommu_td_deadline(&td, 2), 12 * MS);		     /* not 7 ms */
+	assert_int_equal(viommu_td_deadline(&td, 2), 12 * MS);		   /* not 7 ms */
 	assert_true(viommu_td_check(&td));
 	assert_int_equal(viommu_td_defer(&td, 3, ~0ULL - 5), VIOMMU_TD_NONE);
 	assert_int_equal(viommu_td_deadline(&td, 3), ~0ULL); /* saturated, not wrapped */
@@ -246,7 +245,8 @@ static void test_random_vs_model(void **state)
 				dl[slot] = 0;
 			} else {
 				d.n = 0;
-				assert_int_equal(viommu_td_expire(&td, now, record_drop, &d, &n), 0);
+				assert_int_equal(viommu_td_expire(&td, now, record_drop, &d, &n),
+						 0);
 				assert_int_equal(n, d.n);
 				for (u32 i = 0; i < n; i++) {
 					assert_true(dl[d.slot[i]] && dl[d.slot[i]] <= now);

@@ -162,8 +162,7 @@ static gpa_t walk_to(struct fake_guest *g, iova_t iova, unsigned int leaf, bool 
 	return pte_gpa(table, iova, leaf);
 }
 
-void fake_guest_map(struct fake_guest *g, iova_t iova, gpa_t gpa, u64 page_size, bool r,
-		    bool w)
+void fake_guest_map(struct fake_guest *g, iova_t iova, gpa_t gpa, u64 page_size, bool r, bool w)
 {
 	unsigned int leaf = leaf_level(page_size);
 	u64 v = (gpa & VTD_SLPTE_ADDR) | (r ? VTD_SLPTE_R : 0) | (w ? VTD_SLPTE_W : 0);

@@ -15,14 +15,14 @@
 
 struct fake_guest {
 	u8 *ram;
-	u64 ram_size;		  /* RAM is [0, ram_size) minus the hole */
+	u64 ram_size;		    /* RAM is [0, ram_size) minus the hole */
 	gpa_t hole_start, hole_end; /* not RAM: reads and writes fail */
-	gpa_t table_next;	  /* next table page (grows down) */
-	gpa_t table_floor;	  /* the allocator stops here */
-	gpa_t root_gpa;		  /* root table (one, set up at init) */
-	gpa_t slpt_gpa;		  /* second-level root of the current context */
-	unsigned int levels;	  /* 3 or 4 */
-	u64 reads, writes;	  /* accesses through the ops */
+	gpa_t table_next;	    /* next table page (grows down) */
+	gpa_t table_floor;	    /* the allocator stops here */
+	gpa_t root_gpa;		    /* root table (one, set up at init) */
+	gpa_t slpt_gpa;		    /* second-level root of the current context */
+	unsigned int levels;	    /* 3 or 4 */
+	u64 reads, writes;	    /* accesses through the ops */
 	struct viommu_guest_mem mem;
 };
 
@@ -61,8 +61,7 @@ void fake_guest_clear_context(struct fake_guest *g, u16 sid);
  * page_size (4 KiB, 2 MiB or 1 GiB; both aligned). Missing intermediate
  * tables are allocated with R|W; a leaf replaces whatever was there.
  */
-void fake_guest_map(struct fake_guest *g, iova_t iova, gpa_t gpa, u64 page_size, bool r,
-		    bool w);
+void fake_guest_map(struct fake_guest *g, iova_t iova, gpa_t gpa, u64 page_size, bool r, bool w);
 /** Clear the leaf that maps iova at page_size (tables are kept). */
 void fake_guest_unmap(struct fake_guest *g, iova_t iova, u64 page_size);
 

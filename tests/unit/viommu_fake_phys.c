@@ -87,7 +87,8 @@ static int fp_map(void *ctx, iova_t iova, hpa_t hpa, bool read, bool write)
 			remember_stale(p, e);
 	} else {
 		assert_true(p->nr < FAKE_PHYS_BUCKETS / 2);
-		for (i = bucket(iova); p->tab[i].iova != EMPTY; i = (i + 1) & (FAKE_PHYS_BUCKETS - 1))
+		for (i = bucket(iova); p->tab[i].iova != EMPTY;
+		     i = (i + 1) & (FAKE_PHYS_BUCKETS - 1))
 			;
 		e = &p->tab[i];
 		p->nr++;

@@ -22,8 +22,8 @@ struct fake_phys_ent {
 #define FAKE_PHYS_STALE 4096
 
 struct fake_phys {
-	struct fake_phys_ent *tab; /* open addressing, FAKE_PHYS_BUCKETS */
-	u32 nr;			   /* present entries */
+	struct fake_phys_ent *tab;		     /* open addressing, FAKE_PHYS_BUCKETS */
+	u32 nr;					     /* present entries */
 	struct fake_phys_ent stale[FAKE_PHYS_STALE]; /* old translations not yet flushed */
 	u32 nr_stale;
 	bool translated; /* NIC on the shadow domain (else identity) */
