@@ -565,15 +565,12 @@ int viommu_shadow_invalidate(struct viommu_shadow *s, unsigned int granularity, 
 
 	switch (granularity) {
 	case VTD_IOTLB_GRAN_GLOBAL:
-		s->st->inv_global++;
 		break;
 	case VTD_IOTLB_GRAN_DOMAIN:
-		s->st->inv_domain++;
 		if (did != s->ctx.did)
 			return 0;
 		break;
 	case VTD_IOTLB_GRAN_PAGE:
-		s->st->inv_page++;
 		if (did != s->ctx.did)
 			return 0;
 		if (PAGE_SHIFT + am < bits) {

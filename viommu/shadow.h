@@ -97,7 +97,8 @@ int __must_check viommu_shadow_context_changed(struct viommu_shadow *s, gpa_t ro
  * with the guest's tables: mapped, kept, revived from the deferred set (no
  * physical call), remapped (other page or other rights), deferred (teardown
  * window > 0) or unmapped. At most one phys->flush, covering every physical
- * entry that changed or went. Counts inv_global/inv_domain/inv_page.
+ * entry that changed or went. (inv_global/inv_domain/inv_page are counted
+ * by the caller, viommu/iq.c; this counts walks, maps, unmaps, flushes.)
  * Returns 0; -ENOMEM when pages could not be shadowed for lack of storage
  * (they stay unmapped: the device faults on them); -EINVAL for a bad
  * granularity; or a phys call's error. Never leaves a physical translation

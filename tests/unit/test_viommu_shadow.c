@@ -63,7 +63,7 @@ static void test_strict_map_unmap(void **state)
 	assert_int_equal(viommu_shadow_count(&b->s), 0);
 	assert_int_equal(b->st.shadow_maps, 3);
 	assert_int_equal(b->st.shadow_unmaps, 3);
-	assert_int_equal(b->st.inv_page, 6);
+	assert_int_equal(b->st.walks, 6); /* one range walk per invalidation */
 	assert_int_equal(b->st.deferred, 0);
 }
 
@@ -255,6 +255,7 @@ static void test_domain_and_global(void **state)
 	(void)state;
 	for (unsigned int mode = 0; mode < 2; mode++) {
 		bool teardown = mode == 1;
+		u64 walks;
 
 		bed_init(b, teardown ? 10 : 0, 64, 256);
 		for (unsigned int i = 0; i < 8; i++)
@@ -265,10 +266,12 @@ static void test_domain_and_global(void **state)
 		fake_guest_map(&b->g, IOVA(3), GPA(30), PG(1), true, true);
 		fake_guest_map(&b->g, IOVA(1000), GPA(31), PG(1), true, false);
 		fake_phys_reset_counts(&b->p);
+		walks = b->st.walks;
 		/* Another domain, or pages of another domain: not ours. */
 		assert_int_equal(bed_inv(b, VTD_IOTLB_GRAN_DOMAIN, BED_DID + 1, 0, 0), 0);
 		assert_int_equal(bed_inv(b, VTD_IOTLB_GRAN_PAGE, BED_DID + 1, IOVA(0), 0), 0);
 		assert_int_equal(fake_phys_calls(&b->p), 0);
+		assert_int_equal(b->st.walks, walks); /* not even read */
 		bed_expect_phys(b, IOVA(3), GPA(1), true, true);
 
 		assert_int_equal(bed_inv(b, VTD_IOTLB_GRAN_DOMAIN, BED_DID, 0, 0), 0);
@@ -299,8 +302,6 @@ static void test_domain_and_global(void **state)
 			assert_int_equal(b->p.flushes, 1);
 			bed_expect_phys_within_guest(b);
 		}
-		assert_int_equal(b->st.inv_global, 1);
-		assert_int_equal(b->st.inv_domain, 2);
 		assert_true(viommu_shadow_check(&b->s, b->now));
 		bed_expect_record_is_phys(b);
 		bed_free(b);
