@@ -13,18 +13,15 @@
 #define GENMASK(hi, lo) ((~0ULL << (lo)) & (~0ULL >> (63 - (hi))))
 
 /* Extract / build the field described by a contiguous mask. */
-#define FIELD_GET(mask, val) \
-	(((u64)(val) & (u64)(mask)) >> __builtin_ctzll((u64)(mask)))
-#define FIELD_PREP(mask, val) \
-	(((u64)(val) << __builtin_ctzll((u64)(mask))) & (u64)(mask))
+#define FIELD_GET(mask, val) (((u64)(val) & (u64)(mask)) >> __builtin_ctzll((u64)(mask)))
+#define FIELD_PREP(mask, val) (((u64)(val) << __builtin_ctzll((u64)(mask))) & (u64)(mask))
 /* Replace the field in word, leaving the other bits alone. */
-#define FIELD_SET(word, mask, val) \
-	(((u64)(word) & ~(u64)(mask)) | FIELD_PREP(mask, val))
+#define FIELD_SET(word, mask, val) (((u64)(word) & ~(u64)(mask)) | FIELD_PREP(mask, val))
 
-#define ALIGN_DOWN(x, a) ((x) & ~((u64)(a) - 1))
-#define ALIGN_UP(x, a) ALIGN_DOWN((u64)(x) + (u64)(a) - 1, a)
-#define IS_ALIGNED(x, a) (((u64)(x) & ((u64)(a) - 1)) == 0)
-#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define ALIGN_DOWN(x, a) ((x) & ~((u64)(a)-1))
+#define ALIGN_UP(x, a) ALIGN_DOWN((u64)(x) + (u64)(a)-1, a)
+#define IS_ALIGNED(x, a) (((u64)(x) & ((u64)(a)-1)) == 0)
+#define DIV_ROUND_UP(n, d) (((n) + (d)-1) / (d))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))

@@ -55,20 +55,20 @@ struct viommu_phys_ops {
 
 /* Configuration chosen at boot from the options and the physical unit. */
 struct viommu_config {
-	gpa_t reg_gpa;        /* register page (4 KiB), named by our DMAR */
-	unsigned int levels;  /* 3 or 4: SAGAW advertised (option viommu_levels) */
-	unsigned int mgaw;    /* bits, e.g. 39 or 48 */
+	gpa_t reg_gpa;	     /* register page (4 KiB), named by our DMAR */
+	unsigned int levels; /* 3 or 4: SAGAW advertised (option viommu_levels) */
+	unsigned int mgaw;   /* bits, e.g. 39 or 48 */
 	bool sllps_2m, sllps_1g;
-	bool phys_iommu;      /* false (Bochs): only pass-through contexts allowed */
-	u16 nic_sid;          /* the NIC's source-id: bus << 8 | devfn */
-	u32 teardown_ms;      /* optimistic teardown window, 0 = strict */
-	u32 teardown_cap;     /* max deferred entries */
-	u64 tsc_khz;          /* for deadlines */
+	bool phys_iommu;  /* false (Bochs): only pass-through contexts allowed */
+	u16 nic_sid;	  /* the NIC's source-id: bus << 8 | devfn */
+	u32 teardown_ms;  /* optimistic teardown window, 0 = strict */
+	u32 teardown_cap; /* max deferred entries */
+	u64 tsc_khz;	  /* for deadlines */
 };
 
 /* Counters printed at guest shutdown and on a console key. */
 struct viommu_stats {
-	u64 reg_reads, reg_writes;       /* trap mode: exits; sidecore: detected writes */
+	u64 reg_reads, reg_writes; /* trap mode: exits; sidecore: detected writes */
 	u64 desc_cc, desc_iotlb, desc_wait, desc_iec, desc_other, desc_bad;
 	u64 inv_global, inv_domain, inv_page;
 	u64 walks, walk_faults;
@@ -77,7 +77,7 @@ struct viommu_stats {
 	u64 phys_flushes;
 	u64 faults_reflected;
 	u64 iq_errors;
-	u64 loop_iters, loop_busy;       /* sidecore iterations, those with work */
+	u64 loop_iters, loop_busy;		/* sidecore iterations, those with work */
 	u64 inv_cycles_total, inv_cycles_count; /* submit -> wait status, TSC */
 };
 

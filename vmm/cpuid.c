@@ -23,8 +23,7 @@ static void hv_leaves(u32 leaf, struct cpuid_regs *r)
 	}
 }
 
-void cpuid_filter(const struct cpuid_policy *p, u32 leaf, u32 subleaf,
-		  struct cpuid_regs *r)
+void cpuid_filter(const struct cpuid_policy *p, u32 leaf, u32 subleaf, struct cpuid_regs *r)
 {
 	if (leaf >= CPUID_HV_BASE && leaf <= 0x4fffffff) {
 		hv_leaves(leaf, r);
@@ -35,8 +34,7 @@ void cpuid_filter(const struct cpuid_policy *p, u32 leaf, u32 subleaf,
 		r->ecx &= ~(u32)CPUID_1_ECX_VMX;
 		r->ecx |= CPUID_1_ECX_HYPERVISOR;
 		/* one logical processor per package, the guest CPU's APIC id */
-		r->ebx = (r->ebx & 0x0000ffffu) | (1u << 16) |
-			 (p->guest_apic_id << 24);
+		r->ebx = (r->ebx & 0x0000ffffu) | (1u << 16) | (p->guest_apic_id << 24);
 		r->edx &= ~(u32)CPUID_1_EDX_HTT;
 		break;
 	case 0x4:

@@ -27,7 +27,7 @@
 #define CPUID_80000001_EDX_RDTSCP BIT(27)
 
 struct cpuid_policy {
-	bool hide_rdtscp;    /* backend cannot pass RDTSCP (and RDPID) through */
+	bool hide_rdtscp; /* backend cannot pass RDTSCP (and RDPID) through */
 	bool hide_invpcid;
 	bool hide_xsaves;
 	bool hide_tsc_leaves; /* CPUID 0x15/0x16 disagree with the real TSC */
@@ -35,7 +35,6 @@ struct cpuid_policy {
 };
 
 /** Rewrite r (the host's answer to leaf/subleaf) into the guest's answer. */
-void cpuid_filter(const struct cpuid_policy *p, u32 leaf, u32 subleaf,
-		  struct cpuid_regs *r);
+void cpuid_filter(const struct cpuid_policy *p, u32 leaf, u32 subleaf, struct cpuid_regs *r);
 
 #endif /* VMM_CPUID_H */

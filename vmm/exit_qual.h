@@ -35,9 +35,9 @@
 /* VMX interruption information (Table 25-17) */
 #define VMX_INTR_INFO_VECTOR GENMASK(7, 0)
 #define VMX_INTR_INFO_TYPE GENMASK(10, 8)
-#define  VMX_INTR_TYPE_EXT_INTR 0
-#define  VMX_INTR_TYPE_NMI 2
-#define  VMX_INTR_TYPE_HW_EXCEPTION 3
+#define VMX_INTR_TYPE_EXT_INTR 0
+#define VMX_INTR_TYPE_NMI 2
+#define VMX_INTR_TYPE_HW_EXCEPTION 3
 #define VMX_INTR_INFO_ERROR_VALID BIT(11)
 #define VMX_INTR_INFO_VALID BIT(31)
 
@@ -80,7 +80,9 @@ static inline struct qual_io svm_qual_io(u64 info1)
 {
 	return (struct qual_io){
 		.port = (u16)FIELD_GET(SVM_IOIO_PORT, info1),
-		.size = info1 & SVM_IOIO_SZ32 ? 4 : info1 & SVM_IOIO_SZ16 ? 2 : 1,
+		.size = info1 & SVM_IOIO_SZ32	? 4
+			: info1 & SVM_IOIO_SZ16 ? 2
+						: 1,
 		.in = info1 & SVM_IOIO_IN,
 		.string = info1 & SVM_IOIO_STRING,
 		.rep = info1 & SVM_IOIO_REP,

@@ -15,16 +15,14 @@ struct mmio_region {
 static struct mmio_region regions[MMIO_MAX_REGIONS];
 static unsigned int nr_regions;
 
-int mmio_region_register(gpa_t start, u64 size, mmio_handler_fn fn, void *arg,
-			 const char *name)
+int mmio_region_register(gpa_t start, u64 size, mmio_handler_fn fn, void *arg, const char *name)
 {
 	if (!size || !fn || start + size - 1 < start) /* wraps past 2^64 */
 		return -EINVAL;
 	if (nr_regions == MMIO_MAX_REGIONS)
 		return -E2BIG;
 	for (unsigned int i = 0; i < nr_regions; i++)
-		if (ranges_overlap(start, size, regions[i].start,
-				   regions[i].size))
+		if (ranges_overlap(start, size, regions[i].start, regions[i].size))
 			return -EEXIST;
 	regions[nr_regions++] = (struct mmio_region){ start, size, fn, arg, name };
 	return 0;
@@ -33,8 +31,7 @@ int mmio_region_register(gpa_t start, u64 size, mmio_handler_fn fn, void *arg,
 bool mmio_dispatch(struct mmio_access *a, enum mmio_result *res)
 {
 	for (unsigned int i = 0; i < nr_regions; i++) {
-		if (range_within(a->gpa, a->size, regions[i].start,
-				 regions[i].size)) {
+		if (range_within(a->gpa, a->size, regions[i].start, regions[i].size)) {
 			*res = regions[i].fn(regions[i].arg, a);
 			return true;
 		}

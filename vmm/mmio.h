@@ -27,15 +27,13 @@ typedef enum mmio_result (*mmio_handler_fn)(void *arg, struct mmio_access *a);
 #define MMIO_MAX_REGIONS 16
 
 /** Register [start, start+size); 0, -EINVAL (empty, wraps, no fn), -E2BIG, -EEXIST on overlap. */
-int __must_check mmio_region_register(gpa_t start, u64 size,
-				      mmio_handler_fn fn, void *arg,
+int __must_check mmio_region_register(gpa_t start, u64 size, mmio_handler_fn fn, void *arg,
 				      const char *name);
 /** Dispatch an access; false if no region covers a->gpa. */
 bool mmio_dispatch(struct mmio_access *a, enum mmio_result *res);
 /** Number of registered regions and their ranges (for the NPT builder). */
 unsigned int mmio_region_count(void);
-bool mmio_region_get(unsigned int i, gpa_t *start, u64 *size,
-		     const char **name);
+bool mmio_region_get(unsigned int i, gpa_t *start, u64 *size, const char **name);
 /** Forget every region (host unit tests only; the registry is boot-time). */
 void mmio_reset_for_tests(void);
 

@@ -39,16 +39,16 @@ struct npt {
 	u64 nr_splits; /* superpages split to punch holes */
 };
 
-int __must_check npt_init(struct npt *t, enum npt_kind kind, bool use_2m,
-			  bool use_1g, const struct npt_mem_ops *mem);
+int __must_check npt_init(struct npt *t, enum npt_kind kind, bool use_2m, bool use_1g,
+			  const struct npt_mem_ops *mem);
 /** Map [gpa, gpa+len) to [hpa, ...), 4 KiB aligned. 0, -EINVAL, -ENOMEM. */
-int __must_check npt_map(struct npt *t, gpa_t gpa, hpa_t hpa, u64 len,
-			 enum npt_memtype mt, unsigned int perms);
+int __must_check npt_map(struct npt *t, gpa_t gpa, hpa_t hpa, u64 len, enum npt_memtype mt,
+			 unsigned int perms);
 /** Remove [gpa, gpa+len), splitting superpages at the edges. 0, -EINVAL, -ENOMEM. */
 int __must_check npt_unmap(struct npt *t, gpa_t gpa, u64 len);
 /** Translate; false if not mapped. */
-bool npt_lookup(const struct npt *t, gpa_t gpa, hpa_t *hpa, u64 *page_size,
-		unsigned int *perms, enum npt_memtype *mt);
+bool npt_lookup(const struct npt *t, gpa_t gpa, hpa_t *hpa, u64 *page_size, unsigned int *perms,
+		enum npt_memtype *mt);
 /** Free every table page (root included). */
 void npt_destroy(struct npt *t);
 

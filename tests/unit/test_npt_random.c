@@ -182,7 +182,7 @@ static void test_random(void **state)
 			check_tree(&t);
 	}
 	assert_true(injected > 0); /* the failure path really ran */
-	if (sizes >= 1) /* and superpages were made, used and split */
+	if (sizes >= 1)		   /* and superpages were made, used and split */
 		assert_true(seen_2m > 0 && t.nr_splits > 0);
 	if (sizes >= 2)
 		assert_true(seen_1g > 0);

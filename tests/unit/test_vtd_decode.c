@@ -16,11 +16,10 @@
 #define QEMU_CAP 0x00d2008c22260206ull
 #define QEMU_ECAP 0x0000000000f00f4aull
 
-#define assert_log_has(s)                                                  \
-	do {                                                               \
-		if (!strstr(harness_log(), (s)))                           \
-			fail_msg("log lacks \"%s\"; log:\n%s", (s),        \
-				 harness_log());                           \
+#define assert_log_has(s)                                                           \
+	do {                                                                        \
+		if (!strstr(harness_log(), (s)))                                    \
+			fail_msg("log lacks \"%s\"; log:\n%s", (s), harness_log()); \
 	} while (0)
 
 static void test_qemu_default(void **state)
@@ -96,8 +95,7 @@ static void test_qemu_caching_mode(void **state)
  */
 static void test_qemu_aw48(void **state)
 {
-	u64 cap = (QEMU_CAP & ~((0x1full << 8) | (0x3full << 16))) |
-		  (0x6ull << 8) | (47ull << 16);
+	u64 cap = (QEMU_CAP & ~((0x1full << 8) | (0x3full << 16))) | (0x6ull << 8) | (47ull << 16);
 	struct vtd_caps c;
 
 	(void)state;
@@ -130,28 +128,28 @@ struct flag_bit {
 	const char *name;
 };
 
-#define FLAG(b, f) { (b), offsetof(struct vtd_caps, f), #f }
+#define FLAG(b, f)                                    \
+	{                                             \
+		(b), offsetof(struct vtd_caps, f), #f \
+	}
 
 /* Single-bit CAP/ECAP fields with their spec bit positions. */
 static const struct flag_bit cap_flags[] = {
-	FLAG(3, afl),	 FLAG(4, rwbf),	   FLAG(5, plmr),    FLAG(6, phmr),
-	FLAG(7, cm),	 FLAG(22, zlr),	   FLAG(39, psi),    FLAG(54, dwd),
-	FLAG(55, drd),	 FLAG(56, fl1gp),  FLAG(59, pi),     FLAG(60, fl5lp),
-	FLAG(62, esirtps), FLAG(63, esrtps),
+	FLAG(3, afl),  FLAG(4, rwbf),	FLAG(5, plmr),	   FLAG(6, phmr),    FLAG(7, cm),
+	FLAG(22, zlr), FLAG(39, psi),	FLAG(54, dwd),	   FLAG(55, drd),    FLAG(56, fl1gp),
+	FLAG(59, pi),  FLAG(60, fl5lp), FLAG(62, esirtps), FLAG(63, esrtps),
 };
 
 static const struct flag_bit ecap_flags[] = {
-	FLAG(0, coherent), FLAG(1, qi),	    FLAG(2, dt),      FLAG(3, ir),
-	FLAG(4, eim),	   FLAG(6, pt),	    FLAG(7, sc),      FLAG(25, mts),
-	FLAG(26, nest),	   FLAG(29, prs),   FLAG(30, ers),    FLAG(31, srs),
-	FLAG(33, nwfs),	   FLAG(34, eafs),  FLAG(40, pasid),  FLAG(41, dit),
-	FLAG(42, pds),	   FLAG(43, smts),  FLAG(44, vcs),    FLAG(45, slads),
-	FLAG(46, slts),	   FLAG(47, flts),  FLAG(48, smpwcs), FLAG(49, rps),
-	FLAG(52, adms),	   FLAG(53, rprivs),
+	FLAG(0, coherent), FLAG(1, qi),	   FLAG(2, dt),	     FLAG(3, ir),    FLAG(4, eim),
+	FLAG(6, pt),	   FLAG(7, sc),	   FLAG(25, mts),    FLAG(26, nest), FLAG(29, prs),
+	FLAG(30, ers),	   FLAG(31, srs),  FLAG(33, nwfs),   FLAG(34, eafs), FLAG(40, pasid),
+	FLAG(41, dit),	   FLAG(42, pds),  FLAG(43, smts),   FLAG(44, vcs),  FLAG(45, slads),
+	FLAG(46, slts),	   FLAG(47, flts), FLAG(48, smpwcs), FLAG(49, rps),  FLAG(52, adms),
+	FLAG(53, rprivs),
 };
 
-static unsigned int count_set(const struct vtd_caps *c,
-			      const struct flag_bit *t, size_t n)
+static unsigned int count_set(const struct vtd_caps *c, const struct flag_bit *t, size_t n)
 {
 	unsigned int set = 0;
 
@@ -169,8 +167,8 @@ static void check_flags(const struct flag_bit *t, size_t n, bool is_cap)
 
 		vtd_decode_caps(0x10, is_cap ? v : 0, is_cap ? 0 : v, &c);
 		if (!*(const bool *)((const char *)&c + t[i].off))
-			fail_msg("%s bit %u did not set %s",
-				 is_cap ? "CAP" : "ECAP", t[i].bit, t[i].name);
+			fail_msg("%s bit %u did not set %s", is_cap ? "CAP" : "ECAP", t[i].bit,
+				 t[i].name);
 		assert_int_equal(count_set(&c, t, n), 1);
 	}
 }
@@ -202,10 +200,8 @@ static void test_multibit_fields(void **state)
 	assert_int_equal(c.iro, 0x3ff0);
 	assert_int_equal(c.mhmv, 15);
 	assert_int_equal(c.pss, 31);
-	assert_int_equal(count_set(&c, cap_flags, ARRAY_SIZE(cap_flags)),
-			 ARRAY_SIZE(cap_flags));
-	assert_int_equal(count_set(&c, ecap_flags, ARRAY_SIZE(ecap_flags)),
-			 ARRAY_SIZE(ecap_flags));
+	assert_int_equal(count_set(&c, cap_flags, ARRAY_SIZE(cap_flags)), ARRAY_SIZE(cap_flags));
+	assert_int_equal(count_set(&c, ecap_flags, ARRAY_SIZE(ecap_flags)), ARRAY_SIZE(ecap_flags));
 
 	vtd_decode_caps(0x10, 0x3ffull << 24, 0x3ffull << 8, &c);
 	assert_int_equal(c.fro, 0x3ff0);
@@ -255,8 +251,7 @@ static void test_hw_layout(void **state)
 	assert_int_equal(vtd_frcd_reg_offset(QEMU_CAP, 1), 0x230);
 
 	/* SAGAW bit n <=> context AW value n (QEMU's 39-bit unit: 0x200). */
-	assert_int_equal(FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_39BIT),
-			 QEMU_CAP & 0x1f00);
+	assert_int_equal(FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_39BIT), QEMU_CAP & 0x1f00);
 	assert_int_equal(VTD_SAGAW_48BIT, 1u << VTD_AW_48BIT);
 	assert_int_equal(VTD_SAGAW_57BIT, 1u << VTD_AW_57BIT);
 	assert_int_equal(FIELD_PREP(VTD_CAP_SLLPS, VTD_SLLPS_2M | VTD_SLLPS_1G),
@@ -268,9 +263,8 @@ static void test_hw_layout(void **state)
 	assert_int_equal(VTD_GCMD_ONESHOT_MASK, 0x69000000u);
 	assert_int_equal(VTD_CCMD_ICC | FIELD_PREP(VTD_CCMD_CIRG, VTD_CC_GRAN_GLOBAL),
 			 0xa000000000000000ull);
-	assert_int_equal(VTD_IOTLB_IVT |
-			 FIELD_PREP(VTD_IOTLB_IIRG, VTD_IOTLB_GRAN_DOMAIN) |
-			 FIELD_PREP(VTD_IOTLB_DID, 5),
+	assert_int_equal(VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, VTD_IOTLB_GRAN_DOMAIN) |
+				 FIELD_PREP(VTD_IOTLB_DID, 5),
 			 0xa000000500000000ull);
 
 	/* IOTLB descriptor, domain 5, domain-selective. */
@@ -279,30 +273,27 @@ static void test_hw_layout(void **state)
 	       FIELD_PREP(VTD_INV_IOTLB_LO_DID, 5);
 	assert_int_equal(d.lo, 0x50022);
 	/* Page-selective: 2^3 pages at 0xfffff000 (aligned to 8 pages). */
-	d.hi = (0xffff8000ull & VTD_INV_IOTLB_HI_ADDR) |
-	       FIELD_PREP(VTD_INV_IOTLB_HI_AM, 3) | VTD_INV_IOTLB_HI_IH;
+	d.hi = (0xffff8000ull & VTD_INV_IOTLB_HI_ADDR) | FIELD_PREP(VTD_INV_IOTLB_HI_AM, 3) |
+	       VTD_INV_IOTLB_HI_IH;
 	assert_int_equal(d.hi, 0xffff8043ull);
 	/* Wait descriptor: status write + fence, data 0x1234 to 0x1000. */
-	d.lo = FIELD_PREP(VTD_INV_LO_TYPE, VTD_INV_TYPE_WAIT) |
-	       VTD_INV_WAIT_LO_SW | VTD_INV_WAIT_LO_FN |
-	       FIELD_PREP(VTD_INV_WAIT_LO_STDATA, 0x1234);
+	d.lo = FIELD_PREP(VTD_INV_LO_TYPE, VTD_INV_TYPE_WAIT) | VTD_INV_WAIT_LO_SW |
+	       VTD_INV_WAIT_LO_FN | FIELD_PREP(VTD_INV_WAIT_LO_STDATA, 0x1234);
 	assert_int_equal(d.lo, 0x0000123400000065ull);
 	/* Context-cache, device-selective: DID 1, SID 00:02.0 = 0x10. */
 	d.lo = FIELD_PREP(VTD_INV_LO_TYPE, VTD_INV_TYPE_CONTEXT) |
-	       FIELD_PREP(VTD_INV_CC_LO_G, VTD_CC_GRAN_DEVICE) |
-	       FIELD_PREP(VTD_INV_CC_LO_DID, 1) |
+	       FIELD_PREP(VTD_INV_CC_LO_G, VTD_CC_GRAN_DEVICE) | FIELD_PREP(VTD_INV_CC_LO_DID, 1) |
 	       FIELD_PREP(VTD_INV_CC_LO_SID, 0x10);
 	assert_int_equal(d.lo, 0x0000001000010031ull);
 	/* IEC, index-selective, index 7. */
-	d.lo = FIELD_PREP(VTD_INV_LO_TYPE, VTD_INV_TYPE_IEC) |
-	       VTD_INV_IEC_LO_G | FIELD_PREP(VTD_INV_IEC_LO_IIDX, 7);
+	d.lo = FIELD_PREP(VTD_INV_LO_TYPE, VTD_INV_TYPE_IEC) | VTD_INV_IEC_LO_G |
+	       FIELD_PREP(VTD_INV_IEC_LO_IIDX, 7);
 	assert_int_equal(d.lo, 0x0000000700000014ull);
 
 	/* Context entry: present, 3-level, DID 7, table at 0x123000. */
 	ce.lo = VTD_CTX_LO_P | (0x123000ull & VTD_CTX_LO_SLPTPTR) |
 		FIELD_PREP(VTD_CTX_LO_TT, VTD_TT_UNTRANSLATED);
-	ce.hi = FIELD_PREP(VTD_CTX_HI_AW, VTD_AW_39BIT) |
-		FIELD_PREP(VTD_CTX_HI_DID, 7);
+	ce.hi = FIELD_PREP(VTD_CTX_HI_AW, VTD_AW_39BIT) | FIELD_PREP(VTD_CTX_HI_DID, 7);
 	assert_int_equal(ce.lo, 0x123001);
 	assert_int_equal(ce.hi, 0x701);
 	assert_int_equal(FIELD_PREP(VTD_CTX_LO_TT, VTD_TT_PASS_THROUGH), 0x8);
@@ -311,8 +302,8 @@ static void test_hw_layout(void **state)
 	assert_int_equal(vtd_aw_bits(VTD_AW_57BIT), 57);
 
 	/* Second-level PTE: 2 MiB R/W leaf at 0x40000000 with snoop. */
-	assert_int_equal(VTD_SLPTE_R | VTD_SLPTE_W | VTD_SLPTE_PS |
-			 VTD_SLPTE_SNP | (0x40000000ull & VTD_SLPTE_ADDR),
+	assert_int_equal(VTD_SLPTE_R | VTD_SLPTE_W | VTD_SLPTE_PS | VTD_SLPTE_SNP |
+				 (0x40000000ull & VTD_SLPTE_ADDR),
 			 0x40000883ull);
 	assert_int_equal(VTD_SLPTE_ADDR, 0x000ffffffffff000ull);
 
@@ -364,8 +355,10 @@ static void test_probe_qemu_and_print(void **state)
 		 "VTD: drhd 0 base=%#lx ver=1.0 cap=0x00d2008c22260206 ecap=0x0000000000f00f4a\n",
 		 (unsigned long)page_hpa(p));
 	assert_log_has(line);
-	assert_log_has("VTD:   cap: nd=6(65536 domains) sagaw=0x2(3-level) mgaw=39 fro=0x220 nfr=1 sllps=2M,1G psi=1 mamv=18 cm=0 rwbf=0 plmr=0 phmr=0 zlr=0 ");
-	assert_log_has("VTD:   ecap: c=0(non-coherent) qi=1 dt=0 ir=1 eim=0 pt=1 sc=0 iro=0xf0 mhmv=15 nest=0 pasid=0 smts=0 ");
+	assert_log_has(
+		"VTD:   cap: nd=6(65536 domains) sagaw=0x2(3-level) mgaw=39 fro=0x220 nfr=1 sllps=2M,1G psi=1 mamv=18 cm=0 rwbf=0 plmr=0 phmr=0 zlr=0 ");
+	assert_log_has(
+		"VTD:   ecap: c=0(non-coherent) qi=1 dt=0 ir=1 eim=0 pt=1 sc=0 iro=0xf0 mhmv=15 nest=0 pasid=0 smts=0 ");
 	assert_log_has("VTD:   gsts=0x0 (translation off)\n");
 	free(p);
 }
@@ -424,8 +417,8 @@ static void test_probe_bad_pages(void **state)
 
 static u64 cap_with_fro(u64 fro16, u64 nfr_minus1)
 {
-	return (QEMU_CAP & ~((0x3ffull << 24) | (0xffull << 40))) |
-	       (fro16 << 24) | (nfr_minus1 << 40);
+	return (QEMU_CAP & ~((0x3ffull << 24) | (0xffull << 40))) | (fro16 << 24) |
+	       (nfr_minus1 << 40);
 }
 
 static u64 ecap_with_iro(u64 iro16)
@@ -450,30 +443,23 @@ static void test_probe_offsets(void **state)
 	assert_int_equal(probe_values(cap_with_fro(0xff, 0), QEMU_ECAP, 4096), 0);
 	/* Two records from 0xff0: the second is outside. */
 	harness_log_clear();
-	assert_int_equal(probe_values(cap_with_fro(0xff, 1), QEMU_ECAP, 4096),
-			 -EINVAL);
+	assert_int_equal(probe_values(cap_with_fro(0xff, 1), QEMU_ECAP, 4096), -EINVAL);
 	assert_log_has("fault-recording");
 	/* FRO at 0x1000. */
-	assert_int_equal(probe_values(cap_with_fro(0x100, 0), QEMU_ECAP, 4096),
-			 -EINVAL);
+	assert_int_equal(probe_values(cap_with_fro(0x100, 0), QEMU_ECAP, 4096), -EINVAL);
 	/* 256 records from 0x220 run far past the page. */
-	assert_int_equal(probe_values(cap_with_fro(0x22, 0xff), QEMU_ECAP, 4096),
-			 -EINVAL);
+	assert_int_equal(probe_values(cap_with_fro(0x22, 0xff), QEMU_ECAP, 4096), -EINVAL);
 	/* FRO on top of VER/CAP. */
-	assert_int_equal(probe_values(cap_with_fro(0, 0), QEMU_ECAP, 4096),
-			 -EINVAL);
+	assert_int_equal(probe_values(cap_with_fro(0, 0), QEMU_ECAP, 4096), -EINVAL);
 	/* IOTLB pair ending at the page end / beyond it. */
 	assert_int_equal(probe_values(QEMU_CAP, ecap_with_iro(0xff), 4096), 0);
 	harness_log_clear();
-	assert_int_equal(probe_values(QEMU_CAP, ecap_with_iro(0x100), 4096),
-			 -EINVAL);
+	assert_int_equal(probe_values(QEMU_CAP, ecap_with_iro(0x100), 4096), -EINVAL);
 	assert_log_has("IOTLB");
 	/* IOTLB registers inside the fault-recording range. */
-	assert_int_equal(probe_values(cap_with_fro(0x22, 3), ecap_with_iro(0x23),
-				      4096), -EINVAL);
+	assert_int_equal(probe_values(cap_with_fro(0x22, 3), ecap_with_iro(0x23), 4096), -EINVAL);
 	/* IOTLB at 0x3050 needs a 16 KiB register set (DRHD Size field). */
-	assert_int_equal(probe_values(QEMU_CAP, ecap_with_iro(0x305), 4096),
-			 -EINVAL);
+	assert_int_equal(probe_values(QEMU_CAP, ecap_with_iro(0x305), 4096), -EINVAL);
 	assert_int_equal(probe_values(QEMU_CAP, ecap_with_iro(0x305), 16384), 0);
 }
 
