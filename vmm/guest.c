@@ -8,6 +8,7 @@
  */
 #define LOG_PREFIX "HV: "
 #include "vmm/guest.h"
+#include "boot/cmdline.h"
 #include "boot/smp.h"
 #include "drivers/vtd_ctl.h"
 #include "drivers/vtd_fault.h"
@@ -355,6 +356,9 @@ int guest_launch(const struct guest_platform *p)
 	if (err)
 		return err;
 	guest_mem_init(plan.e820, plan.nr_e820);
+	if (hv_opts.viommu != VIOMMU_OFF)
+		printk("HV: viommu=%s requested, but the emulated VT-d is not wired in yet: running as viommu=off (the guest sees no IOMMU)\n",
+		       hv_opts.viommu == VIOMMU_TRAP ? "trap" : "sidecore");
 	err = protect_nic(p);
 	if (err) {
 		printk("GUEST: cannot start: the NIC's IOMMU domain (%s)\n", errno_name(err));
