@@ -15,15 +15,18 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-include tests/unit/host_names.h -DHOST_TEST \
 	-Wall -Wextra -Werror -Wshadow
 
-FUZZ_TARGETS := insn guest_walk
+FUZZ_TARGETS := insn guest_walk viommu_iq viommu_walk
 fuzz-insn-srcs := tests/fuzz/fuzz_insn.c vmm/insn_decode.c lib/string.c
 fuzz-guest_walk-srcs := tests/fuzz/fuzz_guest_walk.c vmm/guest_walk.c \
+	lib/string.c
+fuzz-viommu_iq-srcs := tests/fuzz/fuzz_viommu_iq.c viommu/iq.c lib/string.c
+fuzz-viommu_walk-srcs := tests/fuzz/fuzz_viommu_walk.c viommu/walk.c \
 	lib/string.c
 
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 
 define fuzz_rule
-$(BUILD)/fuzz/fuzz_$(1): $$(fuzz-$(1)-srcs) $$(wildcard vmm/*.h lib/*.h) \
+$(BUILD)/fuzz/fuzz_$(1): $$(fuzz-$(1)-srcs) $$(wildcard vmm/*.h lib/*.h viommu/*.h drivers/vtd_hw.h) \
 		tests/unit/host_names.h
 	@mkdir -p $$(dir $$@)
 	$$(if $$(Q),@echo "  FUZZCC  $$@")
