@@ -93,7 +93,8 @@ $(ISO): $(HV_ELF) scripts/mkiso.sh $(wildcard $(GUEST_KERNEL) $(GUEST_INITRD)) F
 BED ?=
 run: $(HV_ELF)
 	$(Q)scripts/setup.sh
-	$(Q)scripts/run.sh "$(BED)" "$(HV_CMDLINE)"
+	$(Q)guest/build.sh $(BUILD)/guest
+	$(Q)GUEST_CMDLINE="$(GUEST_CMDLINE)" scripts/run.sh "$(BED)" "$(HV_CMDLINE)"
 
 test:
 	$(Q)scripts/test.sh

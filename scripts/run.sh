@@ -29,5 +29,5 @@ iso=$build/run/sidevisor.iso
 scripts/mkiso.sh "$iso" "$build/hv.elf" "$hv_cmdline" \
 	"${GUEST_KERNEL:-$build/guest/bzImage}" \
 	"${GUEST_INITRD:-$build/guest/initrd.cpio.gz}" \
-	"${GUEST_CMDLINE:-console=ttyS0}"
+	"${GUEST_CMDLINE:-console=ttyS0,115200 quiet cryptomgr.notests panic=-1}"
 exec python3 tests/integration/bed.py --interactive "$bed" --iso "$iso"
