@@ -78,7 +78,7 @@ step guest guest guest_step || guest_ok=0
 step unit unit make --no-print-directory -j"$jobs" unit
 step fuzz fuzz make --no-print-directory fuzz-smoke
 step lint lint make --no-print-directory lint
-for suite in qemu-foundation bochs-foundation qemu-linux qemu-linux-errors bochs-linux; do
+for suite in qemu-foundation bochs-foundation qemu-linux qemu-viommu qemu-linux-errors bochs-linux; do
 	if [ $build_ok -ne 1 ]; then
 		not_run "$suite" "build failed"
 	elif [[ $suite == *-linux* ]] && [ "${guest_ok:-1}" -ne 1 ]; then

@@ -31,6 +31,7 @@
 #include "vmm/vcpu.h"
 #include "vmm/vmx.h"
 #include "vmm/vpci.h"
+#include "viommu/core.h"
 
 #define GUEST_LOW_SCRATCH_PA 0x10000
 #define GUEST_ACPI_SIZE (64 * 1024)
@@ -144,10 +145,13 @@ static int build_acpi(const struct guest_platform *p, struct mem_range *region, 
 	static struct mem_range map[MBI_MAX_MMAP + 8], avoid[MBI_MAX_MODULES + 4];
 	const struct mbi_info *mbi = p->mbi;
 	unsigned int nr = 0, na = 0;
+	const void *extra[1] = { viommu_dmar_table() };
 	struct vacpi_input in = {
 		.fw = p->acpi,
 		.mem = &acpi_mem_identity,
 		.guest_apic_id = p->guest_apic_id,
+		.extra_tables = extra,
+		.nr_extra = extra[0] ? 1 : 0,
 	};
 	size_t used;
 	u64 base;
@@ -282,13 +286,14 @@ static void intercepts(const struct guest_platform *p, struct vcpu_intercepts *i
 
 static struct vtd_unit *guest_vtd;
 
-/* Sidecore work until the vIOMMU polls: the physical unit's fault log. */
-static void sidecore_poll_faults(unsigned int cpu)
+/* Sidecore work: the vIOMMU's housekeeping, the physical unit's fault log. */
+static void sidecore_work(unsigned int cpu)
 {
 	static u64 iter;
 
 	(void)cpu;
-	if ((++iter & 0x3ff) == 0)
+	viommu_poll();
+	if (guest_vtd && (++iter & 0x3ff) == 0)
 		vtd_fault_poll(guest_vtd);
 }
 
@@ -319,8 +324,36 @@ static int protect_nic(const struct guest_platform *p)
 		return err;
 	guest_vtd = p->vtd;
 	exit_add_shutdown_hook(print_vtd_stats);
-	smp_set_sidecore_fn(sidecore_poll_faults);
 	return 0;
+}
+
+#define VIOMMU_REG_GPA 0xfed90000ULL /* where q35 has its VT-d: free MMIO */
+
+/* The emulated VT-d (viommu=): registered before the guest's ACPI and NPT. */
+static int viommu_setup(const struct guest_platform *p)
+{
+	struct viommu_setup vs;
+
+	if (hv_opts.viommu == VIOMMU_OFF || !p->nic)
+		return 0;
+	if (hv_opts.viommu == VIOMMU_SIDECORE)
+		printk("HV: viommu=sidecore: the polling loop is not wired in yet; running the same model trapped (viommu=trap)\n");
+	memset(&vs, 0, sizeof(vs));
+	vs.cfg.reg_gpa = VIOMMU_REG_GPA;
+	vs.cfg.levels = (unsigned int)hv_opts.viommu_levels;
+	vs.cfg.mgaw = vs.cfg.levels == 4 ? 48 : 39;
+	vs.cfg.sllps_2m = true;
+	vs.cfg.sllps_1g = false;
+	vs.cfg.phys_iommu = p->vtd != NULL;
+	vs.cfg.nic_sid = (u16)PCI_BDF(p->nic->bus, p->nic->dev, p->nic->fn);
+	vs.cfg.teardown_ms = (u32)hv_opts.teardown_ms;
+	vs.cfg.teardown_cap = (u32)hv_opts.teardown_cap;
+	vs.cfg.tsc_khz = p->tsc_khz;
+	vs.vtd = p->vtd;
+	vs.nic_bus = p->nic->bus;
+	vs.nic_devfn = PCI_DEVFN(p->nic->dev, p->nic->fn);
+	vs.trap = true;
+	return viommu_init(&vs);
 }
 
 int guest_launch(const struct guest_platform *p)
@@ -347,6 +380,11 @@ int guest_launch(const struct guest_platform *p)
 		printk("GUEST: cannot start: neither VMX nor SVM\n");
 		return -ENODEV;
 	}
+	err = viommu_setup(p);
+	if (err) {
+		printk("GUEST: cannot start: emulated VT-d (%s)\n", errno_name(err));
+		return err;
+	}
 	err = build_acpi(p, &acpi_region, &rsdp);
 	if (err) {
 		printk("GUEST: cannot start: guest ACPI tables (%s)\n", errno_name(err));
@@ -356,14 +394,16 @@ int guest_launch(const struct guest_platform *p)
 	if (err)
 		return err;
 	guest_mem_init(plan.e820, plan.nr_e820);
-	if (hv_opts.viommu != VIOMMU_OFF)
-		printk("HV: viommu=%s requested, but the emulated VT-d is not wired in yet: running as viommu=off (the guest sees no IOMMU)\n",
-		       hv_opts.viommu == VIOMMU_TRAP ? "trap" : "sidecore");
 	err = protect_nic(p);
+	if (!err && hv_opts.viommu != VIOMMU_OFF && p->nic)
+		err = viommu_start();
 	if (err) {
 		printk("GUEST: cannot start: the NIC's IOMMU domain (%s)\n", errno_name(err));
 		return err;
 	}
+	if (hv_opts.viommu != VIOMMU_OFF && p->nic)
+		exit_add_shutdown_hook(viommu_print_stats);
+	smp_set_sidecore_fn(sidecore_work);
 	vpci_init(&vpci, p->pci_ops, p->pci,
 		  p->nic ? PCI_BDF(p->nic->bus, p->nic->dev, p->nic->fn) : VPCI_NO_NIC);
 	vpci_print(&vpci);

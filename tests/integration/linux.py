@@ -40,6 +40,18 @@ QEMU_LINUX = GUEST_COMMON + [
     ("GUEST: nic e1000e", r"^GUEST: nic \w+ driver=e1000e\b"),
     req("VPCI: visible 00:02.0 nic"),
 ]
+QEMU_VIOMMU = GUEST_COMMON + [
+    req("HV: launching guest: svm backend"),
+    ("VIOMMU: unit at 0xfed90000 (trap)", r"^VIOMMU: unit at 0xfed90000 .*trap"),
+    ("guest: DMAR: IOMMU enabled", r"DMAR: IOMMU enabled"),
+    ("guest: DMAR: dmar0 at 0xfed90000", r"DMAR: dmar0: reg_base_addr fed90000"),
+    ("guest: queued invalidation", r"DMAR: dmar0: Using Queued invalidation"),
+    ("GUEST: iommu eth0 type=DMA", r"^GUEST: iommu eth0 group=\d+ type=DMA$"),
+    ("VTD: stats faults=0", r"^VTD: stats faults=0 "),
+    ("VIOMMU: descriptors iotlb>0", r"^VIOMMU: descriptors cc=\d+ iotlb=[1-9]"),
+    ("VIOMMU: no bad descriptors", r"^VIOMMU: descriptors .* bad=0$"),
+    ("VIOMMU: shadow maps>0", r"^VIOMMU: shadow maps=[1-9]"),
+]
 BOCHS_LINUX = GUEST_COMMON + [
     req("HV: launching guest: vmx backend"),
     req("HV: no physical IOMMU: the NIC's DMA is unprotected"),
@@ -61,6 +73,27 @@ SUITES = {
              peer=dict(send=MIB),
              require=QEMU_LINUX + [req(f"GUEST: rx bytes={MIB}")], forbid=GUEST_FORBID),
     ],
+    # The emulated VT-d, trapped: the guest's own intel-iommu driver uses it
+    # (queued invalidation, strict), the NIC's DMA goes through the shadow.
+    "qemu-viommu": [
+        dict(name="qemu-viommu-trap-teardown", bed="qemu", guest="linux", timeout=240,
+             settle=(1, 220), expect_exit=True, hv_cmdline="viommu=trap teardown_ms=10",
+             guest_cmdline=f"{BASE} intel_iommu=on iommu.strict=1 sv.nic=e1000e sv.mode=tx"
+                           f" sv.bytes={MIB}",
+             peer=dict(expect=MIB),
+             require=QEMU_VIOMMU + [req(f"GUEST: tx bytes={MIB}")],
+             numeric=[("revivals > 0 with teardown", r"^VIOMMU: teardown revivals=(\d+)",
+                       "nonzero")],
+             forbid=GUEST_FORBID),
+        dict(name="qemu-viommu-trap-strict", bed="qemu", guest="linux", timeout=240,
+             settle=(1, 220), expect_exit=True, hv_cmdline="viommu=trap teardown_ms=0",
+             guest_cmdline=f"{BASE} intel_iommu=on iommu.strict=1 sv.nic=e1000e sv.mode=rx"
+                           f" sv.bytes={MIB} sv.timeout=120",
+             peer=dict(send=MIB),
+             require=QEMU_VIOMMU + [req(f"GUEST: rx bytes={MIB}"),
+                                    req("VIOMMU: teardown revivals=0 deferred=0")],
+             forbid=GUEST_FORBID),
+    ],
     "qemu-linux-errors": [
         # GRUB gave the kernel but no initramfs: a clear refusal, no fault
         dict(name="qemu-guest-no-initrd", bed="qemu", guest="linux", timeout=60,
@@ -75,7 +108,7 @@ SUITES = {
         # the sidecore polls on the second emulated CPU); generous for CI.
         dict(name="bochs-linux-tx", bed="bochs", guest="linux", timeout=600,
              settle=(1, 590), expect_exit=True,
-             guest_cmdline=f"{BASE} sv.nic=e1000 sv.mode=tx sv.bytes=65536 sv.linkwait=60",
+             guest_cmdline=f"{BASE} intel_iommu=off sv.nic=e1000 sv.mode=tx sv.bytes=65536 sv.linkwait=60",
              peer=dict(expect=65536),
              require=BOCHS_LINUX + [req("GUEST: tx bytes=65536")], forbid=GUEST_FORBID),
     ],

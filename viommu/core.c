@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Glue of the emulated VT-d. Every event of the register model is handled
+ * here in order, under one lock (the guest CPU in trap mode, the sidecore
+ * in sidecore mode, and the sidecore's expiry pass can race):
+ *   SRTP/TE -> the shadow re-reads the NIC's context and picks a domain;
+ *   QIE/IQT/IQE cleared -> the queue runs (descriptors copied by value);
+ *   CCMD/IOTLB registers -> the same invalidations, then completion;
+ *   wait completion / faults -> the guest's MSI, sent as a fixed IPI.
+ * A wait descriptor completes only after the physical flushes before it
+ * finished: the physical ops below are synchronous (QI wait in vtd_qi.c).
+ */
+#define LOG_PREFIX "VIOMMU: "
+#include "viommu/core.h"
+#include "boot/mm.h"
+#include "drivers/lapic.h"
+#include "drivers/tsc.h"
+#include "drivers/vtd_ctl.h"
+#include "lib/bitops.h"
+#include "lib/errno.h"
+#include "lib/log.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+#include "viommu/dmar.h"
+#include "viommu/iq.h"
+#include "viommu/regs.h"
+#include "viommu/shadow.h"
+#include "vmm/guest_mem.h"
+#include "vmm/mmio.h"
+
+#define VIOMMU_SHADOW_DID 2
+#define VIOMMU_SHADOW_ENTRIES 65536
+
+static struct {
+	struct viommu_setup set;
+	struct viommu_regs regs;
+	struct viommu_iq iq;
+	struct viommu_shadow shadow;
+	struct viommu_stats stats;
+	struct vtd_domain dom;
+	struct spinlock lock;
+	u8 dmar[VIOMMU_DMAR_LEN];
+	bool ready;
+} vi;
+
+/* ---- guest memory: guest RAM only ---- */
+
+static bool gm_read(void *ctx, gpa_t gpa, void *buf, u32 len)
+{
+	const void *p = guest_ram_ptr(gpa, len);
+
+	(void)ctx;
+	if (!p)
+		return false;
+	memcpy(buf, p, len);
+	return true;
+}
+
+static bool gm_write(void *ctx, gpa_t gpa, const void *buf, u32 len)
+{
+	void *p = guest_ram_ptr(gpa, len);
+
+	(void)ctx;
+	if (!p)
+		return false;
+	memcpy(p, buf, len);
+	return true;
+}
+
+static const struct viommu_guest_mem guest_mem = { gm_read, gm_write, NULL };
+
+/* ---- the physical side: the NIC's shadow domain in drivers/vtd ---- */
+
+static int ph_map(void *ctx, iova_t iova, hpa_t hpa, bool read, bool write)
+{
+	int err;
+
+	(void)ctx;
+	(void)read;
+	err = vtd_domain_map(&vi.dom, iova, hpa, PAGE_SIZE, write);
+	/* a unit that caches not-present entries (CAP.CM) needs a flush */
+	if (!err && vi.set.vtd->caps.cm)
+		err = vtd_flush_iotlb_pages(vi.set.vtd, VIOMMU_SHADOW_DID, iova, 0);
+	return err;
+}
+
+static int ph_unmap(void *ctx, iova_t iova)
+{
+	(void)ctx;
+	return vtd_domain_unmap(&vi.dom, iova, PAGE_SIZE);
+}
+
+static int ph_flush(void *ctx, iova_t iova, unsigned int order, bool all)
+{
+	(void)ctx;
+	vi.stats.phys_flushes++;
+	if (all)
+		return vtd_flush_iotlb_domain(vi.set.vtd, VIOMMU_SHADOW_DID);
+	return vtd_flush_iotlb_pages(vi.set.vtd, VIOMMU_SHADOW_DID, iova, order);
+}
+
+static int ph_select(void *ctx, bool translated)
+{
+	struct vtd_domain *d = translated ? &vi.dom : vtd_nic_domain();
+	int err;
+
+	(void)ctx;
+	if (!d)
+		return -ENODEV;
+	err = vtd_attach_device(vi.set.vtd, vi.set.nic_bus, vi.set.nic_devfn, d);
+	if (!err)
+		err = vtd_flush_iotlb_domain(vi.set.vtd, d->did);
+	return err;
+}
+
+static const struct viommu_phys_ops phys_ops = { ph_map, ph_unmap, ph_flush, ph_select, NULL };
+
+/* ---- events ---- */
+
+static void send_msi(struct viommu_msi m)
+{
+	/* Compatibility-format MSI (SDM Vol. 3A 11.11): destination APIC id in
+	 * address bits 19:12, vector in data bits 7:0; fixed delivery. */
+	if ((m.addr & 0xfff00000u) != 0xfee00000u)
+		return;
+	lapic_send_fixed((m.addr >> 12) & 0xff, (u8)m.data);
+}
+
+static void context_refresh(void)
+{
+	gpa_t root = 0;
+	bool have_root = viommu_regs_root_table(&vi.regs, &root);
+	bool te = viommu_regs_translation_enabled(&vi.regs);
+	int r = viommu_shadow_context_changed(&vi.shadow, root, te && have_root, tsc_now());
+
+	if (r > 0 &&
+	    viommu_regs_record_fault(&vi.regs, vi.set.cfg.nic_sid, 0, (unsigned int)r, false))
+		send_msi(viommu_regs_fault_msi(&vi.regs));
+}
+
+static int inv_context(void *ctx, unsigned int gran, u16 did, u16 sid, u8 fm)
+{
+	(void)ctx;
+	(void)did;
+	(void)fm;
+	if (gran != 3 || sid == vi.set.cfg.nic_sid)
+		context_refresh();
+	return 0;
+}
+
+static int inv_iotlb(void *ctx, unsigned int gran, u16 did, iova_t addr, unsigned int am, bool ih)
+{
+	int err;
+
+	(void)ctx;
+	(void)ih;
+	err = viommu_shadow_invalidate(&vi.shadow, gran, did, addr, MIN(am, 52u), tsc_now());
+	return err == -ENOMEM ? 0 : err; /* storage full: the page stays unmapped */
+}
+
+static int inv_barrier(void *ctx)
+{
+	(void)ctx;
+	return 0; /* every physical flush above already waited for completion */
+}
+
+static const struct viommu_inv_ops inv_ops = { inv_context, inv_iotlb, inv_barrier, NULL };
+
+static void run_queue(void)
+{
+	u64 t0 = tsc_now();
+	u32 r = viommu_iq_process(&vi.iq, (u32)viommu_reg_read(&vi.regs, VTD_REG64_IQT, 8),
+				  &guest_mem, &inv_ops, &vi.stats);
+
+	viommu_regs_set_iq_head(&vi.regs, vi.iq.head);
+	if ((r & VIOMMU_IQ_ERROR) && viommu_regs_report_iqe(&vi.regs, vi.iq.err_info))
+		send_msi(viommu_regs_fault_msi(&vi.regs));
+	if (r & VIOMMU_IQ_ERROR)
+		vi.stats.iq_errors++;
+	if ((r & VIOMMU_IQ_WAIT_IRQ) && viommu_regs_set_iwc(&vi.regs))
+		send_msi(viommu_regs_inv_msi(&vi.regs));
+	vi.stats.inv_cycles_total += tsc_now() - t0;
+	vi.stats.inv_cycles_count++;
+}
+
+static void register_invalidation(u32 ev)
+{
+	if (ev & VIOMMU_EV_CCMD) {
+		u64 c = viommu_regs_ccmd(&vi.regs);
+
+		inv_context(NULL, (unsigned int)FIELD_GET(VTD_CCMD_CIRG, c),
+			    (u16)FIELD_GET(VTD_CCMD_DID, c), (u16)FIELD_GET(VTD_CCMD_SID, c),
+			    (u8)FIELD_GET(VTD_CCMD_FM, c));
+		viommu_regs_complete_ccmd(&vi.regs, (unsigned int)FIELD_GET(VTD_CCMD_CIRG, c));
+	}
+	if (ev & VIOMMU_EV_IOTLB) {
+		u64 t = viommu_regs_iotlb(&vi.regs), a = viommu_regs_iva(&vi.regs);
+		unsigned int gran = (unsigned int)FIELD_GET(VTD_IOTLB_IIRG, t);
+
+		inv_iotlb(NULL, gran, (u16)FIELD_GET(VTD_IOTLB_DID, t), a & VTD_IVA_ADDR,
+			  (unsigned int)FIELD_GET(VTD_IVA_AM, a), false);
+		viommu_regs_complete_iotlb(&vi.regs, gran);
+	}
+}
+
+/* @pre: vi.lock held */
+static void handle_events(u32 ev)
+{
+	if (ev & (VIOMMU_EV_SRTP | VIOMMU_EV_TE))
+		context_refresh();
+	if ((ev & VIOMMU_EV_QIE) && viommu_regs_qi_enabled(&vi.regs)) {
+		if (viommu_iq_set_base(&vi.iq, viommu_reg_read(&vi.regs, VTD_REG64_IQA, 8)))
+			vi.stats.iq_errors++;
+	}
+	if (ev & VIOMMU_EV_IQE_CLEARED)
+		viommu_iq_clear_error(&vi.iq);
+	if ((ev & (VIOMMU_EV_QIE | VIOMMU_EV_IQT | VIOMMU_EV_IQE_CLEARED)) &&
+	    viommu_regs_qi_enabled(&vi.regs))
+		run_queue();
+	register_invalidation(ev);
+	if (ev & VIOMMU_EV_FAULT_IRQ)
+		send_msi(viommu_regs_fault_msi(&vi.regs));
+	if (ev & VIOMMU_EV_INV_IRQ)
+		send_msi(viommu_regs_inv_msi(&vi.regs));
+}
+
+/* ---- trap mode ---- */
+
+static enum mmio_result viommu_mmio(void *arg, struct mmio_access *a)
+{
+	u32 off = (u32)(a->gpa - vi.set.cfg.reg_gpa);
+
+	(void)arg;
+	spin_lock(&vi.lock);
+	if (a->write) {
+		vi.stats.reg_writes++;
+		handle_events(viommu_reg_write(&vi.regs, off, a->size, a->value));
+	} else {
+		vi.stats.reg_reads++;
+		a->value = viommu_reg_read(&vi.regs, off, a->size);
+	}
+	spin_unlock(&vi.lock);
+	return MMIO_HANDLED;
+}
+
+void viommu_poll(void)
+{
+	if (!vi.ready || !vi.set.cfg.teardown_ms)
+		return;
+	if (!spin_trylock(&vi.lock))
+		return;
+	vi.stats.loop_iters++;
+	if (viommu_shadow_expire(&vi.shadow, tsc_now()) > 0)
+		vi.stats.loop_busy++;
+	spin_unlock(&vi.lock);
+}
+
+/* ---- set-up and counters ---- */
+
+int viommu_init(const struct viommu_setup *s)
+{
+	size_t bytes = viommu_shadow_storage_bytes(VIOMMU_SHADOW_ENTRIES);
+	void *storage = mm_alloc_pages(DIV_ROUND_UP(bytes, PAGE_SIZE));
+	int err;
+
+	memset(&vi, 0, sizeof(vi));
+	vi.set = *s;
+	if (!storage)
+		return -ENOMEM;
+	err = viommu_regs_init(&vi.regs, &vi.set.cfg, VIOMMU_FRO_OFFSET);
+	if (!err)
+		err = viommu_shadow_init(&vi.shadow, &vi.set.cfg, &guest_mem,
+					 s->vtd ? &phys_ops : NULL, &vi.stats, storage, bytes);
+	if (!err)
+		err = mmio_region_register(vi.set.cfg.reg_gpa, viommu_regs_size(&vi.regs),
+					   viommu_mmio, NULL, "viommu");
+	if (err)
+		return err;
+	if (!viommu_dmar_build(vi.dmar, sizeof(vi.dmar), vi.set.cfg.reg_gpa,
+			       viommu_regs_size(&vi.regs) > PAGE_SIZE ? 1 : 0, vi.set.cfg.mgaw))
+		return -EINVAL;
+	vi.ready = true;
+	pr_info("unit at %#llx (%u KiB, trap), cap=%#llx ecap=%#llx, %u-level, teardown %u ms%s\n",
+		(unsigned long long)vi.set.cfg.reg_gpa, viommu_regs_size(&vi.regs) >> 10,
+		(unsigned long long)viommu_regs_cap(&vi.regs),
+		(unsigned long long)viommu_regs_ecap(&vi.regs), vi.set.cfg.levels,
+		vi.set.cfg.teardown_ms,
+		s->vtd ? "" : "; no physical IOMMU: pass-through only, DMA unprotected");
+	return 0;
+}
+
+int viommu_start(void)
+{
+	int err = 0;
+
+	if (vi.set.vtd)
+		err = vtd_domain_init(&vi.dom, vi.set.vtd, VIOMMU_SHADOW_DID);
+	return err;
+}
+
+u64 viommu_reg_size(void)
+{
+	return viommu_regs_size(&vi.regs);
+}
+
+const void *viommu_dmar_table(void)
+{
+	return vi.ready ? vi.dmar : NULL;
+}
+
+void viommu_print_stats(void)
+{
+	const struct viommu_stats *s = &vi.stats;
+	const struct viommu_regs_counters *rc = viommu_regs_counters(&vi.regs);
+
+	printk("VIOMMU: regs reads=%llu writes=%llu bad=%llu dropped=%llu\n",
+	       (unsigned long long)rc->reads, (unsigned long long)rc->writes,
+	       (unsigned long long)rc->bad_accesses, (unsigned long long)rc->dropped_writes);
+	printk("VIOMMU: descriptors cc=%llu iotlb=%llu wait=%llu iec=%llu other=%llu bad=%llu\n",
+	       (unsigned long long)s->desc_cc, (unsigned long long)s->desc_iotlb,
+	       (unsigned long long)s->desc_wait, (unsigned long long)s->desc_iec,
+	       (unsigned long long)s->desc_other, (unsigned long long)s->desc_bad);
+	printk("VIOMMU: invalidations global=%llu domain=%llu page=%llu iq_errors=%llu\n",
+	       (unsigned long long)s->inv_global, (unsigned long long)s->inv_domain,
+	       (unsigned long long)s->inv_page, (unsigned long long)s->iq_errors);
+	printk("VIOMMU: shadow maps=%llu unmaps=%llu walks=%llu walk_faults=%llu\n",
+	       (unsigned long long)s->shadow_maps, (unsigned long long)s->shadow_unmaps,
+	       (unsigned long long)s->walks, (unsigned long long)s->walk_faults);
+	printk("VIOMMU: teardown revivals=%llu deferred=%llu expired=%llu batches=%llu phys_flushes=%llu\n",
+	       (unsigned long long)s->revivals, (unsigned long long)s->deferred,
+	       (unsigned long long)s->expired, (unsigned long long)s->batches,
+	       (unsigned long long)s->phys_flushes);
+	printk("VIOMMU: faults_reflected=%llu loop_iters=%llu loop_busy=%llu inv_cycles_avg=%llu\n",
+	       (unsigned long long)s->faults_reflected, (unsigned long long)s->loop_iters,
+	       (unsigned long long)s->loop_busy,
+	       (unsigned long long)(s->inv_cycles_count ? s->inv_cycles_total / s->inv_cycles_count
+							: 0));
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The emulated VT-d unit as the hypervisor runs it: the register model, the
+ * invalidation queue and the shadow tied together, reached either through
+ * trapped accesses (viommu=trap: the register pages are left out of the
+ * guest's EPT/NPT and every access exits) or by the polling sidecore
+ * (viommu=sidecore). The physical side is drivers/vtd: the NIC's shadow
+ * domain (DID 2) and its identity domain (DID 1, TE off / pass-through).
+ */
+#ifndef VIOMMU_CORE_H
+#define VIOMMU_CORE_H
+
+#include "drivers/vtd.h"
+#include "viommu/viommu.h"
+
+struct viommu_setup {
+	struct viommu_config cfg;
+	struct vtd_unit *vtd; /* NULL: no physical IOMMU, pass-through only */
+	u8 nic_bus, nic_devfn;
+	bool trap; /* viommu=trap; else sidecore */
+};
+
+/** Build the unit: model, queue, shadow storage, MMIO region. 0 or -errno. */
+int __must_check viommu_init(const struct viommu_setup *s);
+/** After the physical unit is up (vtd_setup_nic_identity): the shadow domain. */
+int __must_check viommu_start(void);
+/** Bytes of guest-physical space the register set takes (4 or 8 KiB). */
+u64 viommu_reg_size(void);
+/** The DMAR table for the guest's ACPI (valid after viommu_init). */
+const void *viommu_dmar_table(void);
+/** Print the counters ("VIOMMU: ..."); also the shutdown hook. */
+void viommu_print_stats(void);
+/** One polling step (sidecore mode) or housekeeping (trap mode): expiry. */
+void viommu_poll(void);
+
+#endif /* VIOMMU_CORE_H */
