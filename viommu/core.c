@@ -25,6 +25,7 @@
 #include "viommu/iq.h"
 #include "viommu/regs.h"
 #include "viommu/shadow.h"
+#include "vmm/guest.h"
 #include "vmm/guest_mem.h"
 #include "vmm/mmio.h"
 
@@ -41,7 +42,16 @@ static struct {
 	struct spinlock lock;
 	u8 dmar[VIOMMU_DMAR_LEN];
 	bool ready;
+	/* sidecore mode: page 0 is this hypervisor page, mapped in the guest's
+	 * NPT while polled (page0_mapped) and unmapped (trapped) while a W1C
+	 * bit is pending; page 1 (fault record) always traps. */
+	u8 *page0;
+	bool page0_mapped;
+	u64 to_trap, to_poll; /* page 0 switches */
+	u8 last[VTD_REG_PAGE_SIZE], snap[VTD_REG_PAGE_SIZE], img[VTD_REG_PAGE_SIZE];
 } vi;
+
+#define VIOMMU_KICK_US 10000
 
 /* ---- guest memory: guest RAM only ---- */
 
@@ -239,20 +249,82 @@ static enum mmio_result viommu_mmio(void *arg, struct mmio_access *a)
 		vi.stats.reg_reads++;
 		a->value = viommu_reg_read(&vi.regs, off, a->size);
 	}
+	/* sidecore mode: nothing left to clear -> page 0 becomes polled RAM again */
+	if (vi.page0 && !vi.page0_mapped && !viommu_regs_needs_trap(&vi.regs)) {
+		viommu_regs_render(&vi.regs, vi.page0);
+		memcpy(vi.last, vi.page0, sizeof(vi.last));
+		/* the guest CPU is in the hypervisor: map only, flush on entry */
+		if (!guest_remap_page(vi.set.cfg.reg_gpa, (hpa_t)(uintptr_t)vi.page0, 0)) {
+			vi.page0_mapped = true;
+			vi.to_poll++;
+		}
+	}
 	spin_unlock(&vi.lock);
 	return MMIO_HANDLED;
 }
 
+/* Sidecore: page 0 must trap while the guest has W1C bits to clear. */
+static void page0_to_trap(void)
+{
+	u32 ev;
+
+	if (guest_remap_page(vi.set.cfg.reg_gpa, 0, VIOMMU_KICK_US))
+		return;
+	vi.page0_mapped = false;
+	vi.to_trap++;
+	/* stores that landed before the guest CPU dropped its mapping */
+	memcpy(vi.snap, vi.page0, sizeof(vi.snap));
+	ev = viommu_regs_apply_page(&vi.regs, vi.snap, vi.last);
+	if (ev)
+		handle_events(ev);
+}
+
+/* One polling step of the sidecore: apply the guest's stores, publish. */
+static void sidecore_step(void)
+{
+	volatile u64 *pg = (volatile u64 *)vi.page0;
+	u64 *snap = (u64 *)vi.snap, *img = (u64 *)vi.img;
+	u32 ev;
+
+	for (unsigned int i = 0; i < VTD_REG_PAGE_SIZE / 8; i++)
+		snap[i] = pg[i];
+	ev = viommu_regs_apply_page(&vi.regs, vi.snap, vi.last);
+	if (ev) {
+		vi.stats.loop_busy++;
+		vi.stats.reg_writes++;
+		handle_events(ev);
+	}
+	if (viommu_regs_needs_trap(&vi.regs)) {
+		page0_to_trap();
+		return;
+	}
+	viommu_regs_render(&vi.regs, vi.img);
+	for (unsigned int i = 0; i < VTD_REG_PAGE_SIZE / 8; i++) {
+		u64 expect = snap[i];
+
+		/* a failed exchange means the guest stored meanwhile: applied next time */
+		if (img[i] != expect)
+			__atomic_compare_exchange_n((u64 *)&pg[i], &expect, img[i], false,
+						    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+	}
+	memcpy(vi.last, vi.img, sizeof(vi.last));
+}
+
 void viommu_poll(void)
 {
-	if (!vi.ready || !vi.set.cfg.teardown_ms)
-		return;
-	if (!spin_trylock(&vi.lock))
+	if (!vi.ready || !spin_trylock(&vi.lock))
 		return;
 	vi.stats.loop_iters++;
-	if (viommu_shadow_expire(&vi.shadow, tsc_now()) > 0)
+	if (vi.page0_mapped)
+		sidecore_step();
+	if (vi.set.cfg.teardown_ms && viommu_shadow_expire(&vi.shadow, tsc_now()) > 0)
 		vi.stats.loop_busy++;
 	spin_unlock(&vi.lock);
+}
+
+hpa_t viommu_page0_hpa(void)
+{
+	return vi.page0 ? (hpa_t)(uintptr_t)vi.page0 : 0;
 }
 
 /* ---- set-up and counters ---- */
@@ -276,13 +348,21 @@ int viommu_init(const struct viommu_setup *s)
 					   viommu_mmio, NULL, "viommu");
 	if (err)
 		return err;
+	if (!s->trap) {
+		vi.page0 = mm_alloc_pages(1);
+		if (!vi.page0)
+			return -ENOMEM;
+		viommu_regs_render(&vi.regs, vi.page0);
+		memcpy(vi.last, vi.page0, sizeof(vi.last));
+		vi.page0_mapped = true; /* guest.c maps it into the NPT */
+	}
 	if (!viommu_dmar_build(vi.dmar, sizeof(vi.dmar), vi.set.cfg.reg_gpa,
 			       viommu_regs_size(&vi.regs) > PAGE_SIZE ? 1 : 0, vi.set.cfg.mgaw))
 		return -EINVAL;
 	vi.ready = true;
-	pr_info("unit at %#llx (%u KiB, trap), cap=%#llx ecap=%#llx, %u-level, teardown %u ms%s\n",
+	pr_info("unit at %#llx (%u KiB, %s), cap=%#llx ecap=%#llx, %u-level, teardown %u ms%s\n",
 		(unsigned long long)vi.set.cfg.reg_gpa, viommu_regs_size(&vi.regs) >> 10,
-		(unsigned long long)viommu_regs_cap(&vi.regs),
+		s->trap ? "trap" : "sidecore", (unsigned long long)viommu_regs_cap(&vi.regs),
 		(unsigned long long)viommu_regs_ecap(&vi.regs), vi.set.cfg.levels,
 		vi.set.cfg.teardown_ms,
 		s->vtd ? "" : "; no physical IOMMU: pass-through only, DMA unprotected");
@@ -330,6 +410,10 @@ void viommu_print_stats(void)
 	       (unsigned long long)s->revivals, (unsigned long long)s->deferred,
 	       (unsigned long long)s->expired, (unsigned long long)s->batches,
 	       (unsigned long long)s->phys_flushes);
+	if (vi.page0)
+		printk("VIOMMU: sidecore page0 %s, switched to trap %llu times, back to polling %llu times\n",
+		       vi.page0_mapped ? "polled" : "trapped", (unsigned long long)vi.to_trap,
+		       (unsigned long long)vi.to_poll);
 	printk("VIOMMU: faults_reflected=%llu loop_iters=%llu loop_busy=%llu inv_cycles_avg=%llu\n",
 	       (unsigned long long)s->faults_reflected, (unsigned long long)s->loop_iters,
 	       (unsigned long long)s->loop_busy,

@@ -24,6 +24,8 @@ struct viommu_setup {
 int __must_check viommu_init(const struct viommu_setup *s);
 /** After the physical unit is up (vtd_setup_nic_identity): the shadow domain. */
 int __must_check viommu_start(void);
+/** Sidecore mode: the hypervisor page the guest sees as register page 0 (0 in trap mode). */
+hpa_t viommu_page0_hpa(void);
 /** Bytes of guest-physical space the register set takes (4 or 8 KiB). */
 u64 viommu_reg_size(void);
 /** The DMAR table for the guest's ACPI (valid after viommu_init). */

@@ -318,8 +318,9 @@ enum exit_action exit_handle_triple_fault(struct vcpu *v)
 
 enum exit_action exit_handle_nmi(struct vcpu *v)
 {
-	/* Not a panic stop (that halts in the NMI handler): the guest's own */
-	v->nmi_pending = true;
+	/* Not a panic stop (that halts in the NMI handler): a kick, or the guest's */
+	if (!vcpu_take_kick())
+		v->nmi_pending = true;
 	return EXIT_RESUME;
 }
 

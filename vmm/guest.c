@@ -48,6 +48,19 @@ struct npt *guest_npt(void)
 	return &npt;
 }
 
+static u32 guest_apic;
+
+int guest_remap_page(gpa_t gpa, hpa_t hpa, u64 timeout_us)
+{
+	int err = hpa ? npt_map(&npt, gpa, hpa, PAGE_SIZE, NPT_MT_WB, NPT_RWX)
+		      : npt_unmap(&npt, gpa, PAGE_SIZE);
+
+	if (err)
+		return err;
+	vcpu_remote_flush(&guest_vcpu, guest_apic, timeout_us);
+	return 0;
+}
+
 static void *npt_alloc(void *ctx, hpa_t *pa)
 {
 	void *p = mm_alloc_pages(1);
@@ -336,8 +349,6 @@ static int viommu_setup(const struct guest_platform *p)
 
 	if (hv_opts.viommu == VIOMMU_OFF || !p->nic)
 		return 0;
-	if (hv_opts.viommu == VIOMMU_SIDECORE)
-		printk("HV: viommu=sidecore: the polling loop is not wired in yet; running the same model trapped (viommu=trap)\n");
 	memset(&vs, 0, sizeof(vs));
 	vs.cfg.reg_gpa = VIOMMU_REG_GPA;
 	vs.cfg.levels = (unsigned int)hv_opts.viommu_levels;
@@ -352,7 +363,7 @@ static int viommu_setup(const struct guest_platform *p)
 	vs.vtd = p->vtd;
 	vs.nic_bus = p->nic->bus;
 	vs.nic_devfn = PCI_DEVFN(p->nic->dev, p->nic->fn);
-	vs.trap = true;
+	vs.trap = hv_opts.viommu == VIOMMU_TRAP;
 	return viommu_init(&vs);
 }
 
@@ -397,6 +408,7 @@ int guest_launch(const struct guest_platform *p)
 	err = protect_nic(p);
 	if (!err && hv_opts.viommu != VIOMMU_OFF && p->nic)
 		err = viommu_start();
+
 	if (err) {
 		printk("GUEST: cannot start: the NIC's IOMMU domain (%s)\n", errno_name(err));
 		return err;
@@ -417,10 +429,14 @@ int guest_launch(const struct guest_platform *p)
 	}
 	cpuid_policy(p, use_vmx);
 	err = build_npt(p, use_vmx ? NPT_EPT : NPT_AMD);
+	if (!err && viommu_page0_hpa()) /* sidecore mode: the polled register page */
+		err = npt_map(&npt, VIOMMU_REG_GPA, viommu_page0_hpa(), PAGE_SIZE, NPT_MT_WB,
+			      NPT_RWX);
 	if (err) {
 		printk("GUEST: cannot start: nested page tables (%s)\n", errno_name(err));
 		return err;
 	}
+	guest_apic = p->guest_apic_id;
 	memset(&s, 0, sizeof(s));
 	s.rip = plan.entry64_pa;
 	s.rsi = plan.zero_page_pa;

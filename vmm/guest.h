@@ -36,6 +36,13 @@ struct guest_platform {
  */
 int guest_launch(const struct guest_platform *p);
 
+/**
+ * Map (hpa != 0) or unmap one 4 KiB page of the guest-physical space at
+ * run time, then make the guest CPU drop stale translations before it runs
+ * guest code again (waits up to timeout_us). 0 or -errno.
+ */
+int __must_check guest_remap_page(gpa_t gpa, hpa_t hpa, u64 timeout_us);
+
 /** The guest's nested page tables (to add or punch holes later). */
 struct npt;
 struct npt *guest_npt(void);

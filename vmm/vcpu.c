@@ -10,6 +10,10 @@
 #include "boot/console.h"
 #include "lib/bitops.h"
 #include "lib/log.h"
+#include "lib/spinlock.h"
+#include "drivers/lapic.h"
+#include "drivers/tsc.h"
+#include "boot/percpu.h"
 #include "vmm/exit.h"
 #include "vmm/insn_decode.h"
 #include "vmm/guest_mem.h"
@@ -47,6 +51,37 @@ static const exit_handler_fn exit_handlers[VCPU_EXIT_NR] = {
 	[VCPU_EXIT_HLT] = exit_handle_hlt,
 };
 
+/*
+ * Remote flush protocol. flush_req: set (release) by the requester, cleared
+ * (release) by the guest CPU after ops->flush_npt at the end of an exit;
+ * kicks: NMIs sent for it, each consumed by one NMI exit (not reflected).
+ */
+static u32 flush_req;
+static u32 kicks;
+
+bool vcpu_take_kick(void)
+{
+	u32 k = READ_ONCE(kicks);
+
+	while (k) {
+		if (__atomic_compare_exchange_n(&kicks, &k, k - 1, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
+bool vcpu_remote_flush(struct vcpu *v, u32 apic_id, u64 timeout_us)
+{
+	(void)v;
+	STORE_RELEASE(flush_req, 1u);
+	if (this_cpu()->role == CPU_ROLE_GUEST)
+		return true; /* in an exit handler: flushed before the next entry */
+	__atomic_fetch_add(&kicks, 1, __ATOMIC_RELEASE);
+	lapic_send_nmi(apic_id);
+	return tsc_wait_until(timeout_us, LOAD_ACQUIRE(flush_req) == 0);
+}
+
 enum exit_action vcpu_handle_exit(struct vcpu *v)
 {
 	enum vcpu_exit_reason r = v->exit.reason;
@@ -67,6 +102,10 @@ enum exit_action vcpu_handle_exit(struct vcpu *v)
 	if (v->nmi_pending) {
 		v->nmi_pending = false;
 		v->ops->inject(v, VCPU_EVENT_NMI, 2, false, 0);
+	}
+	if (LOAD_ACQUIRE(flush_req)) {
+		v->ops->flush_npt(v);
+		STORE_RELEASE(flush_req, 0u);
 	}
 	return a;
 }

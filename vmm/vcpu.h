@@ -194,6 +194,17 @@ void vcpu_skip_insn(struct vcpu *v);
 void vcpu_inject_ud(struct vcpu *v);
 void vcpu_inject_gp(struct vcpu *v);
 
+/**
+ * From another CPU: make the guest CPU flush its EPT/NPT-derived TLB
+ * entries (after an NPT change) before it runs guest code again. Kicks it
+ * with an NMI; waits (bounded, timeout_us) for the flush. True if flushed;
+ * false on timeout (the guest CPU was busy in the hypervisor: it still
+ * flushes before its next VM entry).
+ */
+bool vcpu_remote_flush(struct vcpu *v, u32 apic_id, u64 timeout_us);
+/** Consume a pending kick; true if the NMI was the hypervisor's own. */
+bool vcpu_take_kick(void);
+
 /** Print per-reason exit counters ("EXITS: cpuid=N ..."). */
 void vcpu_print_stats(const struct vcpu *v);
 

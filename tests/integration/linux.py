@@ -40,9 +40,8 @@ QEMU_LINUX = GUEST_COMMON + [
     ("GUEST: nic e1000e", r"^GUEST: nic \w+ driver=e1000e\b"),
     req("VPCI: visible 00:02.0 nic"),
 ]
-QEMU_VIOMMU = GUEST_COMMON + [
+QEMU_VIOMMU_COMMON = GUEST_COMMON + [
     req("HV: launching guest: svm backend"),
-    ("VIOMMU: unit at 0xfed90000 (trap)", r"^VIOMMU: unit at 0xfed90000 .*trap"),
     ("guest: DMAR: IOMMU enabled", r"DMAR: IOMMU enabled"),
     ("guest: DMAR: dmar0 at 0xfed90000", r"DMAR: dmar0: reg_base_addr fed90000"),
     ("guest: queued invalidation", r"DMAR: dmar0: Using Queued invalidation"),
@@ -51,6 +50,11 @@ QEMU_VIOMMU = GUEST_COMMON + [
     ("VIOMMU: descriptors iotlb>0", r"^VIOMMU: descriptors cc=\d+ iotlb=[1-9]"),
     ("VIOMMU: no bad descriptors", r"^VIOMMU: descriptors .* bad=0$"),
     ("VIOMMU: shadow maps>0", r"^VIOMMU: shadow maps=[1-9]"),
+]
+# trap: every register access exits (and is emulated)
+QEMU_VIOMMU = QEMU_VIOMMU_COMMON + [
+    ("VIOMMU: unit at 0xfed90000 (trap)", r"^VIOMMU: unit at 0xfed90000 .*trap"),
+    ("register accesses exit (EXITS: NPF>0)", r"^EXITS: NPF=[1-9]"),
 ]
 BOCHS_LINUX = GUEST_COMMON + [
     req("HV: launching guest: vmx backend"),
@@ -76,6 +80,28 @@ SUITES = {
     # The emulated VT-d, trapped: the guest's own intel-iommu driver uses it
     # (queued invalidation, strict), the NIC's DMA goes through the shadow.
     "qemu-viommu": [
+        # sidecore: the register page is RAM polled by CPU1: no register exits
+        dict(name="qemu-viommu-sidecore-teardown", bed="qemu", guest="linux", timeout=240,
+             settle=(1, 220), expect_exit=True, hv_cmdline="viommu=sidecore teardown_ms=10",
+             guest_cmdline=f"{BASE} intel_iommu=on iommu.strict=1 sv.nic=e1000e sv.mode=tx"
+                           f" sv.bytes={MIB}",
+             peer=dict(expect=MIB),
+             require=QEMU_VIOMMU_COMMON + [
+                 ("VIOMMU: unit at 0xfed90000 (sidecore)",
+                  r"^VIOMMU: unit at 0xfed90000 .*sidecore"),
+                 req("VIOMMU: sidecore page0 polled"),
+                 req(f"GUEST: tx bytes={MIB}")],
+             numeric=[("revivals > 0 with teardown", r"^VIOMMU: teardown revivals=(\d+)",
+                       "nonzero")],
+             forbid=GUEST_FORBID + [("no register-access exits (EXITS: NPF)", r"^EXITS: NPF=")]),
+        dict(name="qemu-viommu-sidecore-strict", bed="qemu", guest="linux", timeout=240,
+             settle=(1, 220), expect_exit=True, hv_cmdline="viommu=sidecore teardown_ms=0",
+             guest_cmdline=f"{BASE} intel_iommu=on iommu.strict=1 sv.nic=e1000e sv.mode=rx"
+                           f" sv.bytes={MIB} sv.timeout=120",
+             peer=dict(send=MIB),
+             require=QEMU_VIOMMU_COMMON + [req(f"GUEST: rx bytes={MIB}"),
+                                           req("VIOMMU: teardown revivals=0 deferred=0")],
+             forbid=GUEST_FORBID + [("no register-access exits (EXITS: NPF)", r"^EXITS: NPF=")]),
         dict(name="qemu-viommu-trap-teardown", bed="qemu", guest="linux", timeout=240,
              settle=(1, 220), expect_exit=True, hv_cmdline="viommu=trap teardown_ms=10",
              guest_cmdline=f"{BASE} intel_iommu=on iommu.strict=1 sv.nic=e1000e sv.mode=tx"
