@@ -131,7 +131,8 @@ static void send_msi(struct viommu_msi m)
 {
 	/* Compatibility-format MSI (SDM Vol. 3A 11.11): destination APIC id in
 	 * address bits 19:12, vector in data bits 7:0; fixed delivery. */
-	if ((m.addr & 0xfff00000u) != 0xfee00000u)
+	/* vectors 0-15 are illegal for fixed delivery (SDM Vol. 3A 11.5.2) */
+	if ((m.addr & 0xfff00000u) != 0xfee00000u || (m.data & 0xff) < 16)
 		return;
 	lapic_send_fixed((m.addr >> 12) & 0xff, (u8)m.data);
 }

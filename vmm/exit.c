@@ -105,6 +105,13 @@ enum exit_action exit_handle_wrmsr(struct vcpu *v)
 	u32 msr = (u32)v->gprs[GPR_RCX];
 
 	if (msr == MSR_IA32_EFER) {
+		/* only SCE, LME, LMA, NXE (and SVME, kept by the backend) exist:
+		 * a reserved bit would make the next VM entry fail (APM 15.5.1) */
+		if (get_edx_eax(v) & ~(u64)(MSR_EFER_SCE | MSR_EFER_LME | MSR_EFER_LMA |
+					    MSR_EFER_NXE | MSR_EFER_SVME)) {
+			vcpu_inject_gp(v);
+			return EXIT_RESUME;
+		}
 		v->ops->write(v, VCPU_EFER, get_edx_eax(v));
 		vcpu_skip_insn(v);
 		return EXIT_RESUME;
