@@ -170,13 +170,23 @@ if [ ! -f "$bdir/.done" ]; then
 	touch "$bdir/.done"
 fi
 
-# ---- udpsend -------------------------------------------------------------------
-if [ ! -x "$out/udpsend" ] || [ "$here/udpsend.c" -nt "$out/udpsend" ]; then
-	log "cc udpsend (static)"
-	gcc -static -O2 -s -Wall -Wextra -Werror -o "$out/udpsend.tmp" "$here/udpsend.c" ||
-		die "cannot build a static udpsend (is libc6-dev installed?)"
-	mv "$out/udpsend.tmp" "$out/udpsend"
-fi
+# ---- static tools ---------------------------------------------------------------
+# udpsend plus every guest/tools/*.c (one static binary each, same name).
+build_tool() {
+	local src=$1 name
+	name=$(basename "$src" .c)
+	if [ ! -x "$out/tools/$name" ] || [ "$src" -nt "$out/tools/$name" ]; then
+		log "cc $name (static)"
+		gcc -static -O2 -s -Wall -Wextra -Werror -o "$out/tools/$name.tmp" "$src" ||
+			die "cannot build a static $name (is libc6-dev installed?)"
+		mv "$out/tools/$name.tmp" "$out/tools/$name"
+	fi
+}
+mkdir -p "$out/tools"
+build_tool "$here/udpsend.c"
+for src in "$here"/tools/*.c; do
+	[ -f "$src" ] && build_tool "$src"
+done
 
 # ---- initramfs -----------------------------------------------------------------
 rootfs=$out/rootfs
@@ -191,9 +201,20 @@ for a in sys.stdin.read().split():
     if a != "busybox":
         os.symlink("busybox", os.path.join(sys.argv[1], a))' "$rootfs/bin"
 ln -s bin "$rootfs/sbin"
-cp "$out/udpsend" "$rootfs/bin/udpsend"
+for t in "$out"/tools/*; do
+	case "$t" in *.tmp) continue ;; esac
+	cp "$t" "$rootfs/bin/"
+	chmod 0755 "$rootfs/bin/${t##*/}"
+done
+# Test scripts run by /init with sv.tool=NAME (guest/tools/NAME.sh).
+mkdir -p "$rootfs/tools"
+for t in "$here"/tools/*.sh; do
+	[ -f "$t" ] || continue
+	cp "$t" "$rootfs/tools/"
+	chmod 0755 "$rootfs/tools/${t##*/}"
+done
 cp "$here/init" "$rootfs/init"
-chmod 0755 "$rootfs/init" "$rootfs/bin/busybox" "$rootfs/bin/udpsend"
+chmod 0755 "$rootfs/init" "$rootfs/bin/busybox"
 cp "$kdir"/modules/*.ko "$rootfs/lib/modules/$kver/"
 "$py" "$here/mkcpio.py" "$rootfs" "$out/initrd.cpio.gz.new" \
 	--dev dev/console:c:5:1:0600 --dev dev/null:c:1:3:0666 --dev dev/ttyS0:c:4:64:0600
