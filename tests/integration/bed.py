@@ -306,8 +306,13 @@ def evaluate(case, lines, emu_text, result):
             out.append((False, label, f"no line matches /{rx}/"))
             continue
         vals = [int(v, 0) for v in ms[-1].groups()]
+        # increase / less: two groups, the second greater / the first
+        # smaller; notless: the first at least the second; nonzero, zero: one
         ok = {"increase": lambda v: v[1] > v[0],
-              "nonzero": lambda v: v[0] != 0}[op](vals)
+              "less": lambda v: v[0] < v[1],
+              "notless": lambda v: v[0] >= v[1],
+              "nonzero": lambda v: v[0] != 0,
+              "zero": lambda v: v[0] == 0}[op](vals)
         out.append((ok, label, f"last match: {ms[-1].group(0).strip()}"))
     if expected_exit == "debug-exit":
         rc = result["rc"]
