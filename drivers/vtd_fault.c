@@ -59,16 +59,30 @@ static void print_record(u64 lo, u64 hi)
 	       vtd_fault_reason_name(fr), access_name(hi));
 }
 
+static vtd_fault_sink_fn fault_sink;
+static void *fault_sink_ctx;
+
+void vtd_fault_set_sink(vtd_fault_sink_fn fn, void *ctx)
+{
+	fault_sink_ctx = ctx;
+	fault_sink = fn;
+}
+
 /* Record i: report and clear it if F is set. Returns whether it was. */
 static bool poll_record(const struct vtd_unit *u, unsigned int i, bool print)
 {
 	u32 off = vtd_frcd_reg_offset(u->cap, i);
-	u64 hi = vtd_read64(u, off + VTD_REL64_FRCD_HI);
+	u64 hi = vtd_read64(u, off + VTD_REL64_FRCD_HI), lo;
 
 	if (!(hi & VTD_FRCD_HI_F))
 		return false;
+	lo = vtd_read64(u, off + VTD_REL64_FRCD_LO);
 	if (print)
-		print_record(vtd_read64(u, off + VTD_REL64_FRCD_LO), hi);
+		print_record(lo, hi);
+	if (fault_sink)
+		fault_sink(fault_sink_ctx, (u16)FIELD_GET(VTD_FRCD_HI_SID, hi), lo & VTD_FRCD_LO_FI,
+			   (unsigned int)FIELD_GET(VTD_FRCD_HI_FR, hi),
+			   !(hi & (VTD_FRCD_HI_T1 | VTD_FRCD_HI_T2)));
 	/* F is bit 127 of the record: write 1 to its dword (RW1C) */
 	vtd_write32(u, off + VTD_REL64_FRCD_HI + 4, (u32)(VTD_FRCD_HI_F >> 32));
 	return true;

@@ -19,9 +19,20 @@
 const char *vtd_fault_reason_name(unsigned int reason);
 
 /**
+ * Where decoded primary faults go besides the console (the vIOMMU reflects
+ * the NIC's into the guest's unit): source-id, faulting address (page
+ * aligned, as recorded), reason (VTD_FR_*), whether it was a write.
+ */
+typedef void (*vtd_fault_sink_fn)(void *ctx, u16 sid, u64 addr, unsigned int reason,
+				  bool write);
+
+/** Send every primary fault polled from now on to fn (NULL: console only). */
+void vtd_fault_set_sink(vtd_fault_sink_fn fn, void *ctx);
+
+/**
  * Read FSTS and every fault record marked F, print each one as
  * "VTD: fault sid=BB:DD.F addr=0x... reason=0x.. (name) write|read",
- * clear it; report and clear overflow and IQE/ICE/ITE (IQE recovery via
+ * clear it (and pass it to the sink, printed or not); report and clear overflow and IQE/ICE/ITE (IQE recovery via
  * the unit's invalidation queue when vtd_hw_init() ran). Returns the number
  * of faults and errors handled (0: nothing pending). Counts faults in the
  * unit's statistics.

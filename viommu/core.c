@@ -48,6 +48,7 @@ static struct {
 	u8 *page0;
 	bool page0_mapped;
 	u64 to_trap, to_poll; /* page 0 switches */
+	unsigned int ctx_fault;  /* reason of the NIC's last context fault, 0: none */
 	u8 last[VTD_REG_PAGE_SIZE], snap[VTD_REG_PAGE_SIZE], img[VTD_REG_PAGE_SIZE];
 } vi;
 
@@ -144,6 +145,7 @@ static void context_refresh(void)
 	bool te = viommu_regs_translation_enabled(&vi.regs);
 	int r = viommu_shadow_context_changed(&vi.shadow, root, te && have_root, tsc_now());
 
+	vi.ctx_fault = r > 0 ? (unsigned int)r : 0;
 	if (r > 0 &&
 	    viommu_regs_record_fault(&vi.regs, vi.set.cfg.nic_sid, 0, (unsigned int)r, false))
 		send_msi(viommu_regs_fault_msi(&vi.regs));
@@ -233,6 +235,33 @@ static void handle_events(u32 ev)
 		send_msi(viommu_regs_fault_msi(&vi.regs));
 	if (ev & VIOMMU_EV_INV_IRQ)
 		send_msi(viommu_regs_inv_msi(&vi.regs));
+}
+
+/*
+ * A primary fault of the physical unit (sidecore, vtd_fault_poll). Only the
+ * NIC's faults while the guest translates it are the guest's to see: in the
+ * shadow domain a fault means the guest's tables do not allow the access
+ * (same address: the shadow is IOVA -> HPA; same reason: not present or
+ * denied), in the blocked state its context is missing or invalid (the
+ * reason the walk found). With translation off or pass-through, real
+ * hardware would not fault at all: the hypervisor console reports it alone.
+ */
+void viommu_reflect_fault(u16 sid, u64 addr, unsigned int reason, bool write)
+{
+	enum viommu_shadow_mode m;
+
+	if (!vi.ready || sid != vi.set.cfg.nic_sid)
+		return;
+	spin_lock(&vi.lock);
+	m = viommu_shadow_mode(&vi.shadow);
+	if (m == VIOMMU_SHADOW_BLOCKED && vi.ctx_fault)
+		reason = vi.ctx_fault;
+	if (m != VIOMMU_SHADOW_IDENTITY) {
+		vi.stats.faults_reflected++;
+		if (viommu_regs_record_fault(&vi.regs, sid, addr, reason, write))
+			send_msi(viommu_regs_fault_msi(&vi.regs));
+	}
+	spin_unlock(&vi.lock);
 }
 
 /* ---- trap mode ---- */

@@ -32,6 +32,8 @@ u64 viommu_reg_size(void);
 const void *viommu_dmar_table(void);
 /** Print the counters ("VIOMMU: ..."); also the shutdown hook. */
 void viommu_print_stats(void);
+/** A physical fault (vtd_fault_poll's sink): the NIC's go to the guest's unit. */
+void viommu_reflect_fault(u16 sid, u64 addr, unsigned int reason, bool write);
 /** One polling step (sidecore mode) or housekeeping (trap mode): expiry. */
 void viommu_poll(void);
 

@@ -310,6 +310,12 @@ static void sidecore_work(unsigned int cpu)
 		vtd_fault_poll(guest_vtd);
 }
 
+static void reflect_fault(void *ctx, u16 sid, u64 addr, unsigned int reason, bool write)
+{
+	(void)ctx;
+	viommu_reflect_fault(sid, addr, reason, write);
+}
+
 static void print_vtd_stats(void)
 {
 	vtd_print_stats(guest_vtd);
@@ -413,8 +419,10 @@ int guest_launch(const struct guest_platform *p)
 		printk("GUEST: cannot start: the NIC's IOMMU domain (%s)\n", errno_name(err));
 		return err;
 	}
-	if (hv_opts.viommu != VIOMMU_OFF && p->nic)
+	if (hv_opts.viommu != VIOMMU_OFF && p->nic) {
 		exit_add_shutdown_hook(viommu_print_stats);
+		vtd_fault_set_sink(reflect_fault, NULL);
+	}
 	smp_set_sidecore_fn(sidecore_work);
 	vpci_init(&vpci, p->pci_ops, p->pci,
 		  p->nic ? PCI_BDF(p->nic->bus, p->nic->dev, p->nic->fn) : VPCI_NO_NIC);
