@@ -418,6 +418,19 @@ const void *viommu_dmar_table(void)
 	return vi.ready ? vi.dmar : NULL;
 }
 
+void viommu_sample(struct viommu_sample *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!vi.ready)
+		return;
+	spin_lock(&vi.lock);
+	out->shadow_entries = viommu_shadow_count(&vi.shadow);
+	out->deferred = viommu_shadow_deferred(&vi.shadow);
+	out->shadow_tables = vi.set.vtd ? vi.dom.pt.nr_tables : 0;
+	out->stats = vi.stats;
+	spin_unlock(&vi.lock);
+}
+
 void viommu_print_stats(void)
 {
 	const struct viommu_stats *s = &vi.stats;

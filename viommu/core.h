@@ -30,6 +30,16 @@ hpa_t viommu_page0_hpa(void);
 u64 viommu_reg_size(void);
 /** The DMAR table for the guest's ACPI (valid after viommu_init). */
 const void *viommu_dmar_table(void);
+/* A consistent snapshot for periodic sampling (soak tests, benchmarks). */
+struct viommu_sample {
+	u32 shadow_entries; /* live + deferred entries in the shadow */
+	u32 deferred;	    /* unmapped by the guest, kept for revival */
+	u64 shadow_tables;  /* page-table pages of the physical shadow domain */
+	struct viommu_stats stats;
+};
+
+/** Fill *out (all zero before viommu_init). Takes the unit's lock. */
+void viommu_sample(struct viommu_sample *out);
 /** Print the counters ("VIOMMU: ..."); also the shutdown hook. */
 void viommu_print_stats(void);
 /** A physical fault (vtd_fault_poll's sink): the NIC's go to the guest's unit. */
