@@ -118,11 +118,14 @@ def free_udp_port():
     return port
 
 
-def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=(), stream_port=None):
+def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=(), stream_port=None,
+              iommu=True, direct=None):
     """The QEMU q35 bed. serial: 'stdio' or a file path. Network: e1000e on a
     dgram socket from 127.0.0.1 (ephemeral) to 127.0.0.1:peer_port, or, with
     stream_port, a stream connection to the test peer listening on
-    127.0.0.1:stream_port; frames never leave loopback."""
+    127.0.0.1:stream_port; frames never leave loopback. iommu=False leaves out
+    the intel-iommu device; direct=(kernel, initrd, append) boots a Linux
+    kernel directly instead of the ISO (bare-Linux baselines, bench/)."""
     if peer_port is None:
         peer_port = free_udp_port()
     if accel == "kvm":
@@ -134,15 +137,18 @@ def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=(), stream_port=No
     if stream_port is not None:
         netdev = ("stream,id=n0,server=off,addr.type=inet,addr.host=127.0.0.1,"
                   f"addr.port={stream_port}")
+    boot = ["-cdrom", iso, "-boot", "d"]
+    if direct is not None:
+        boot = ["-kernel", direct[0], "-initrd", direct[1], "-append", direct[2]]
     return [QEMU, *machine, "-smp", "2", "-m", "1G",
             # intel-iommu must be the first device
-            "-device", "intel-iommu",
+            *(["-device", "intel-iommu"] if iommu else []),
             "-device", "e1000e,netdev=n0,mac=52:54:00:12:34:56",
             "-netdev", netdev,
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-display", "none", "-monitor", "none", "-no-reboot",
             "-serial", "stdio" if serial == "stdio" else "file:" + serial,
-            "-cdrom", iso, "-boot", "d", *extra]
+            *boot, *extra]
 
 
 def vgabios_path():
