@@ -34,6 +34,7 @@
 /* Physical entries changed in this call: the one flush must cover them. */
 struct flush_acc {
 	bool any;
+	bool unmapped; /* a page the guest had mapped is gone (deferred or dropped) */
 	iova_t lo, hi;
 };
 
@@ -354,6 +355,8 @@ static int sync_absent(struct viommu_shadow *s, u32 slot, bool strict, u64 now_t
 
 	if (viommu_td_is_deferred(&s->td, slot) && !strict)
 		return 0; /* its window is running */
+	if (fa && !viommu_td_is_deferred(&s->td, slot))
+		fa->unmapped = true;
 	if (strict || !viommu_td_enabled(&s->td))
 		return drop_slot(s, slot, fa);
 	if (viommu_td_count(&s->td) >= s->td.cap && evict_oldest(s, fa))
@@ -586,6 +589,8 @@ int viommu_shadow_invalidate(struct viommu_shadow *s, unsigned int granularity, 
 	if (s->mode != VIOMMU_SHADOW_TRANSLATED)
 		return 0; /* identity needs nothing; blocked stays empty */
 	err = sync_range(s, start, end, false, now_tsc, &fa);
+	if (fa.unmapped)
+		s->st->unmap_invalidations++;
 	e = flush_changes(s, &fa);
 	return err ? err : e;
 }

@@ -74,7 +74,8 @@ struct viommu_stats {
 	u64 walks, walk_faults;
 	u64 shadow_maps, shadow_unmaps;
 	u64 revivals, deferred, expired, batches;
-	u64 phys_flushes;
+	u64 phys_flushes;	 /* physical IOTLB invalidations of the shadow domain */
+	u64 unmap_invalidations; /* guest invalidations that unmapped >= 1 page */
 	u64 faults_reflected;
 	u64 iq_errors;
 	u64 loop_iters, loop_busy;		/* sidecore iterations, those with work */

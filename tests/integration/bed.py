@@ -312,9 +312,12 @@ def evaluate(case, lines, emu_text, result):
             out.append((False, label, f"no line matches /{rx}/"))
             continue
         vals = [int(v, 0) for v in ms[-1].groups()]
-        # increase / less: two groups, the second greater / the first
-        # smaller; notless: the first at least the second; nonzero, zero: one
+        # two groups: increase / decrease: the second greater / smaller than
+        # the first, notdecrease: not smaller; less / notless: the first
+        # smaller / not smaller than the second; one group: nonzero, zero
         ok = {"increase": lambda v: v[1] > v[0],
+              "decrease": lambda v: v[1] < v[0],
+              "notdecrease": lambda v: v[1] >= v[0],
               "less": lambda v: v[0] < v[1],
               "notless": lambda v: v[0] >= v[1],
               "nonzero": lambda v: v[0] != 0,

@@ -56,6 +56,12 @@ QEMU_VIOMMU = QEMU_VIOMMU_COMMON + [
     ("VIOMMU: unit at 0xfed90000 (trap)", r"^VIOMMU: unit at 0xfed90000 .*trap"),
     ("register accesses exit (EXITS: NPF>0)", r"^EXITS: NPF=[1-9]"),
 ]
+# Optimistic teardown's point: fewer physical invalidations than guest unmaps;
+# strict (teardown 0) needs one per unmap invalidation.
+_INV = r"^VIOMMU: guest unmap invalidations=(\d+) physical invalidations=(\d+)"
+PHYS_FEWER = ("teardown: physical invalidations < guest unmap invalidations", _INV, "decrease")
+PHYS_NOT_FEWER = ("strict: physical invalidations >= guest unmap invalidations", _INV,
+                  "notdecrease")
 BOCHS_LINUX = GUEST_COMMON + [
     req("HV: launching guest: vmx backend"),
     req("HV: no physical IOMMU: the NIC's DMA is unprotected"),
@@ -92,7 +98,7 @@ SUITES = {
                  req("VIOMMU: sidecore page0 polled"),
                  req(f"GUEST: tx bytes={MIB}")],
              numeric=[("revivals > 0 with teardown", r"^VIOMMU: teardown revivals=(\d+)",
-                       "nonzero")],
+                       "nonzero"), PHYS_FEWER],
              forbid=GUEST_FORBID + [("no register-access exits (EXITS: NPF)", r"^EXITS: NPF=")]),
         dict(name="qemu-viommu-sidecore-strict", bed="qemu", guest="linux", timeout=240,
              settle=(1, 220), expect_exit=True, hv_cmdline="viommu=sidecore teardown_ms=0",
@@ -101,6 +107,7 @@ SUITES = {
              peer=dict(send=MIB),
              require=QEMU_VIOMMU_COMMON + [req(f"GUEST: rx bytes={MIB}"),
                                            req("VIOMMU: teardown revivals=0 deferred=0")],
+             numeric=[PHYS_NOT_FEWER],
              forbid=GUEST_FORBID + [("no register-access exits (EXITS: NPF)", r"^EXITS: NPF=")]),
         dict(name="qemu-viommu-trap-teardown", bed="qemu", guest="linux", timeout=240,
              settle=(1, 220), expect_exit=True, hv_cmdline="viommu=trap teardown_ms=10",
@@ -109,7 +116,7 @@ SUITES = {
              peer=dict(expect=MIB),
              require=QEMU_VIOMMU + [req(f"GUEST: tx bytes={MIB}")],
              numeric=[("revivals > 0 with teardown", r"^VIOMMU: teardown revivals=(\d+)",
-                       "nonzero")],
+                       "nonzero"), PHYS_FEWER],
              forbid=GUEST_FORBID),
         dict(name="qemu-viommu-trap-strict", bed="qemu", guest="linux", timeout=240,
              settle=(1, 220), expect_exit=True, hv_cmdline="viommu=trap teardown_ms=0",
@@ -118,6 +125,7 @@ SUITES = {
              peer=dict(send=MIB),
              require=QEMU_VIOMMU + [req(f"GUEST: rx bytes={MIB}"),
                                     req("VIOMMU: teardown revivals=0 deferred=0")],
+             numeric=[PHYS_NOT_FEWER],
              forbid=GUEST_FORBID),
     ],
     "qemu-linux-errors": [

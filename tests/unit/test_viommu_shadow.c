@@ -65,6 +65,9 @@ static void test_strict_map_unmap(void **state)
 	assert_int_equal(b->st.shadow_unmaps, 3);
 	assert_int_equal(b->st.walks, 6); /* one range walk per invalidation */
 	assert_int_equal(b->st.deferred, 0);
+	/* strict: one physical invalidation per guest unmap (maps count none) */
+	assert_int_equal(b->st.unmap_invalidations, 3);
+	assert_int_equal(b->st.phys_flushes, 3);
 }
 
 static void test_strict_superpage_as_4k(void **state)
@@ -122,13 +125,17 @@ static void test_teardown_defers(void **state)
 	assert_int_equal(viommu_shadow_deferred(&b->s), 1);
 	assert_int_equal(b->st.deferred, 1);
 	assert_true(viommu_shadow_check(&b->s, b->now));
-	/* Invalidating it again does not restart its window. */
+	assert_int_equal(b->st.unmap_invalidations, 1);
+	assert_int_equal(b->st.phys_flushes, 0);
+	/* Invalidating it again does not restart its window, nor count. */
 	b->now += 4 * BED_MS;
 	assert_int_equal(bed_inv(b, VTD_IOTLB_GRAN_PAGE, BED_DID, IOVA(0), 0), 0);
 	assert_int_equal(b->st.deferred, 1);
+	assert_int_equal(b->st.unmap_invalidations, 1);
 	b->now += 6 * BED_MS;
 	assert_int_equal(bed_expire(b), 1);
 	bed_expect_no_phys(b, IOVA(0));
+	assert_int_equal(b->st.phys_flushes, 1); /* the batch's one flush */
 }
 
 static void test_revive_same_page(void **state)
