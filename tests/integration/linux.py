@@ -145,5 +145,25 @@ SUITES = {
              guest_cmdline=f"{BASE} intel_iommu=off sv.nic=e1000 sv.mode=tx sv.bytes=65536 sv.linkwait=60",
              peer=dict(expect=65536),
              require=BOCHS_LINUX + [req("GUEST: tx bytes=65536")], forbid=GUEST_FORBID),
+        # The guest's own intel-iommu driver on the emulated unit (sidecore
+        # mode, VMX): no physical IOMMU, so the unit offers pass-through only
+        # and says DMA is unprotected; the NIC sits in an identity group.
+        dict(name="bochs-viommu-pt", bed="bochs", guest="linux", timeout=600,
+             settle=(1, 590), expect_exit=True, hv_cmdline="viommu=sidecore",
+             guest_cmdline=f"{BASE} intel_iommu=on iommu=pt sv.nic=e1000 sv.mode=tx"
+                           " sv.bytes=65536 sv.linkwait=60",
+             peer=dict(expect=65536),
+             require=BOCHS_LINUX + [
+                 req("GUEST: tx bytes=65536"),
+                 ("VIOMMU: unit at 0xfed90000 (sidecore), pass-through only",
+                  r"^VIOMMU: unit at 0xfed90000 .*sidecore.*pass-through only, DMA unprotected"),
+                 req("VIOMMU: sidecore page0 polled"),
+                 ("guest: DMAR: dmar0 at 0xfed90000", r"DMAR: dmar0: reg_base_addr fed90000"),
+                 ("guest: queued invalidation", r"DMAR: dmar0: Using Queued invalidation"),
+                 ("GUEST: iommu eth0 type=identity",
+                  r"^GUEST: iommu eth0 group=\d+ type=identity$"),
+                 ("VIOMMU: descriptors processed", r"^VIOMMU: descriptors cc=[1-9]")],
+             forbid=GUEST_FORBID + [("no register-access exits (EXITS: NPF/EPT)",
+                                     r"^EXITS: (NPF=|raw EPT_VIOLATION)")]),
     ],
 }
