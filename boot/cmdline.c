@@ -518,7 +518,7 @@ void cmdline_print_help(const struct cmdline_opt *opts, unsigned int nr)
 		.panic = PANIC_HALT, .tsc = TSC_AUTO, .hv_mem = MiB(64), .dump_acpi = false,     \
 		.dump_pci = false, .test_panic = false, .guest_crash = GUEST_CRASH_HALT,         \
 		.viommu = VIOMMU_SIDECORE, .teardown_ms = 10, .teardown_cap = 4096,              \
-		.viommu_levels = 3,                                                              \
+		.viommu_levels = 3, .stats_ms = 0, .ctl = CTL_COM2,                              \
 	}
 
 const struct hv_options hv_options_defaults = HV_OPTIONS_DEFAULTS;
@@ -532,11 +532,13 @@ _Static_assert(sizeof(enum panic_action) == sizeof(unsigned int), "ENUM dst");
 _Static_assert(sizeof(enum tsc_source) == sizeof(unsigned int), "ENUM dst");
 _Static_assert(sizeof(enum guest_crash_action) == sizeof(unsigned int), "ENUM dst");
 _Static_assert(sizeof(enum viommu_mode) == sizeof(unsigned int), "ENUM dst");
+_Static_assert(sizeof(enum ctl_port) == sizeof(unsigned int), "ENUM dst");
 
 static const char *const panic_names[] = { "halt", "exit", "reboot", NULL };
 static const char *const tsc_names[] = { "auto", "hpet", "pit", "cpuid", NULL };
 static const char *const guest_crash_names[] = { "halt", "reset", "poweroff", NULL };
 static const char *const viommu_names[] = { "sidecore", "trap", "off", NULL };
+static const char *const ctl_names[] = { "com2", "off", NULL };
 static const char *const dump_names[] = {
 	[HV_DUMP_ACPI] = "acpi",
 	[HV_DUMP_PCI] = "pci",
@@ -587,6 +589,10 @@ static const struct cmdline_opt hv_option_table[] = {
 			"most unmapped entries kept for revival (4096)"),
 	CMDLINE_OPT_U64("viommu_levels", hv_opts.viommu_levels, 3, 4,
 			"page-table levels the emulated VT-d offers: 3 or 4 (3)"),
+	CMDLINE_OPT_U64("stats_ms", hv_opts.stats_ms, 0, 3600000,
+			"print a STATS line every N ms from the sidecore, 0 = off (0)"),
+	CMDLINE_OPT_ENUM("ctl", hv_opts.ctl, ctl_names,
+			 "control port for console keys, hidden from the guest: com2, off"),
 	CMDLINE_OPT_BOOL("test_panic", hv_opts.test_panic,
 			 "panic on purpose once booted (exercises the panic path)"),
 };

@@ -129,6 +129,12 @@ enum guest_crash_action {
 	GUEST_CRASH_POWEROFF, /* power off (the emulator exits) */
 };
 
+/* The control port for console keys (ctl=): a second UART hidden from the guest. */
+enum ctl_port {
+	CTL_COM2, /* 0x2f8 when a UART answers there */
+	CTL_OFF,
+};
+
 struct hv_options {
 	u64 console;  /* COM port I/O base (console=0x3f8 or com1..com4) */
 	u64 loglevel; /* 0 err, 1 warn, 2 info, 3 debug */
@@ -145,6 +151,8 @@ struct hv_options {
 	u64 teardown_ms;		     /* optimistic teardown window, 0 = strict */
 	u64 teardown_cap;		     /* deferred entries kept at most */
 	u64 viommu_levels;		     /* 3 or 4-level guest page tables */
+	u64 stats_ms;			     /* STATS line period, 0 = off */
+	enum ctl_port ctl;		     /* ctl=com2|off */
 };
 
 extern struct hv_options hv_opts;

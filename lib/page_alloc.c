@@ -153,6 +153,12 @@ hpa_t page_alloc(struct page_pool *p, u64 nr, u64 align_pages)
 	return p->base + idx * PAGE_SIZE;
 }
 
+static void fill_words(u64 *w, u64 nr_words, u64 pattern)
+{
+	for (u64 i = 0; i < nr_words; i++)
+		w[i] = pattern;
+}
+
 void page_free(struct page_pool *p, hpa_t hpa, u64 nr)
 {
 	u64 idx;
@@ -169,6 +175,9 @@ void page_free(struct page_pool *p, hpa_t hpa, u64 nr)
 	spin_lock(&p->lock);
 	if (!bits_all_set(p->bitmap, idx, nr))
 		panic("page_free(0x%lx, %lu): double free", hpa, nr);
+	/* still marked used: nobody else can hold these pages */
+	if (p->poison_on)
+		fill_words((u64 *)(p->hva_base + idx * PAGE_SIZE), nr * (PAGE_SIZE / 8), p->poison);
 	bits_set(p->bitmap, idx, nr, false);
 	p->nr_free += nr;
 	if (idx < p->hint)
@@ -200,6 +209,54 @@ hpa_t page_hpa(const struct page_pool *p, const void *hva)
 u64 page_pool_free_pages(const struct page_pool *p)
 {
 	return READ_ONCE(p->nr_free);
+}
+
+static bool page_is_free(const struct page_pool *p, u64 idx)
+{
+	return !(p->bitmap[idx / 64] & BIT(idx % 64));
+}
+
+u64 page_pool_poison(struct page_pool *p, u64 pattern)
+{
+	u64 filled = 0;
+
+	spin_lock(&p->lock);
+	p->poison = pattern;
+	p->poison_on = true;
+	spin_unlock(&p->lock);
+	for (u64 idx = meta_pages(p->nr_pages); idx < p->nr_pages; idx++) {
+		spin_lock(&p->lock);
+		if (page_is_free(p, idx)) {
+			fill_words((u64 *)(p->hva_base + idx * PAGE_SIZE), PAGE_SIZE / 8, pattern);
+			filled++;
+		}
+		spin_unlock(&p->lock);
+	}
+	return filled;
+}
+
+void page_pool_check_poison(struct page_pool *p, struct page_poison_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!READ_ONCE(p->poison_on))
+		return;
+	for (u64 idx = meta_pages(p->nr_pages); idx < p->nr_pages; idx++) {
+		const u64 *w = (const u64 *)(p->hva_base + idx * PAGE_SIZE);
+		u64 pattern = p->poison;
+
+		spin_lock(&p->lock);
+		if (page_is_free(p, idx)) {
+			r->checked++;
+			for (u64 i = 0; i < PAGE_SIZE / 8; i++) {
+				if (w[i] == pattern)
+					continue;
+				if (!r->bad_pages++)
+					r->first_bad = p->base + idx * PAGE_SIZE + i * 8;
+				break;
+			}
+		}
+		spin_unlock(&p->lock);
+	}
 }
 
 void page_pool_print(const struct page_pool *p)

@@ -19,7 +19,16 @@ struct page_pool {
 	u64 nr_free;
 	u64 hint;	      /* no free page below this index (first-fit start) */
 	u64 peak_used;	      /* most pages handed out at once (bitmap excluded) */
+	u64 poison;	      /* with poison_on: the 64-bit word filling free pages */
+	bool poison_on;	      /* page_free() re-fills freed pages with poison */
 	struct spinlock lock; /* protects bitmap, nr_free, hint, peak_used */
+};
+
+/* What page_pool_check_poison() found. */
+struct page_poison_report {
+	u64 checked;	 /* free pages examined */
+	u64 bad_pages;	 /* free pages with at least one word != poison */
+	hpa_t first_bad; /* hpa of the lowest differing word (bad_pages > 0) */
 };
 
 /**
@@ -57,6 +66,23 @@ u64 page_pool_free_pages(const struct page_pool *p);
 
 /** Is [hpa, hpa+len) entirely inside the pool? False for len 0. */
 bool page_pool_contains(const struct page_pool *p, hpa_t hpa, u64 len);
+
+/**
+ * Fill every page that is free right now with the 64-bit pattern, and from
+ * now on fill pages with it when they are freed (page_alloc still returns
+ * zeroed pages). Each page is filled under the lock while its bit is clear,
+ * so a concurrent allocation never sees its page overwritten. Returns the
+ * number of pages filled.
+ */
+u64 page_pool_poison(struct page_pool *p, u64 pattern);
+
+/**
+ * Check that every page free right now still holds the poison in every
+ * word (a write into free hypervisor memory leaves a trace there). Page by
+ * page under the lock, so other CPUs may allocate and free meanwhile.
+ * Without page_pool_poison() first, reports nothing checked.
+ */
+void page_pool_check_poison(struct page_pool *p, struct page_poison_report *r);
 
 /** Print "HV: page pool [...] ..." with size, free and peak usage. */
 void page_pool_print(const struct page_pool *p);

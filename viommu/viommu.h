@@ -79,6 +79,7 @@ struct viommu_stats {
 	u64 faults_reflected;
 	u64 iq_errors;
 	u64 loop_iters, loop_busy;		/* sidecore iterations, those with work */
+	u64 busy_cycles;			/* TSC cycles of the iterations with work */
 	u64 inv_cycles_total, inv_cycles_count; /* submit -> wait status, TSC */
 };
 

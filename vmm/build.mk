@@ -6,3 +6,4 @@ hv-objs += vmm/vmx.o vmm/vmx_entry.o vmm/svm.o vmm/svm_entry.o
 hv-objs += vmm/guest_boot.o
 hv-objs += vmm/insn_decode.o vmm/guest_walk.o
 hv-objs += vmm/vacpi.o vmm/vpci.o
+hv-objs += vmm/monitor.o

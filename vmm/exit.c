@@ -17,6 +17,7 @@
 #include "vmm/guest_mem.h"
 #include "vmm/insn_decode.h"
 #include "vmm/mmio.h"
+#include "vmm/monitor.h"
 #include "vmm/vpci.h"
 
 /* clang-format off: register fields indented under their register */
@@ -148,6 +149,8 @@ enum exit_action exit_handle_io(struct vcpu *v)
 	}
 	if (exit_platform.vpci && vpci_io(exit_platform.vpci, port, size, !v->exit.io.in, &val)) {
 		/* handled */
+	} else if (monitor_owns_port(port)) {
+		val = mask; /* the hypervisor's control UART: absent for the guest */
 	} else if (v->exit.io.in) {
 		/* intercepted but not ours: pass through, one access */
 		val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);

@@ -25,6 +25,7 @@
 #include "vmm/guest_boot.h"
 #include "vmm/guest_mem.h"
 #include "vmm/mmio.h"
+#include "vmm/monitor.h"
 #include "vmm/npt.h"
 #include "vmm/svm.h"
 #include "vmm/vacpi.h"
@@ -295,6 +296,7 @@ static void intercepts(const struct guest_platform *p, struct vcpu_intercepts *i
 	ic->msrs[ic->nr_msrs++] = MSR_IA32_EFER;
 	ic->msrs[ic->nr_msrs++] = MSR_AMD_VM_CR;
 	ic->msrs[ic->nr_msrs++] = MSR_AMD_VM_HSAVE_PA;
+	monitor_init(ic); /* hides the control UART's ports */
 }
 
 static struct vtd_unit *guest_vtd;
@@ -306,6 +308,7 @@ static void sidecore_work(unsigned int cpu)
 
 	(void)cpu;
 	viommu_poll();
+	monitor_poll();
 	if (guest_vtd && (++iter & 0x3ff) == 0)
 		vtd_fault_poll(guest_vtd);
 }

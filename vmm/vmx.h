@@ -8,7 +8,7 @@
 
 /* Ports and MSRs the backend must intercept (set by the generic layer). */
 struct vcpu_intercepts {
-	u16 ports[16];
+	u16 ports[32];
 	unsigned int nr_ports;
 	u32 msrs[32];
 	unsigned int nr_msrs;

@@ -446,6 +446,31 @@ static void test_hv_full_line(void **state)
 	assert_true(logged("HV: option sidecore=highest\n"));
 }
 
+/* stats_ms= and ctl= (vmm/monitor.c): off and com2 by default, bounds kept */
+static void test_hv_monitor_options(void **state)
+{
+	(void)state;
+	assert_int_equal(hv_options_parse(""), 0);
+	assert_int_equal(hv_opts.stats_ms, 0);
+	assert_int_equal(hv_opts.ctl, CTL_COM2);
+	assert_int_equal(hv_options_parse("stats_ms=1000 ctl=off"), 0);
+	assert_int_equal(hv_opts.stats_ms, 1000);
+	assert_int_equal(hv_opts.ctl, CTL_OFF);
+	assert_int_equal(hv_options_parse("ctl=COM2 stats_ms=0x10"), 0);
+	assert_int_equal(hv_opts.ctl, CTL_COM2);
+	assert_int_equal(hv_opts.stats_ms, 16);
+	harness_log_clear();
+	assert_int_equal(hv_options_parse("stats_ms=3600001 ctl=com1 stats_ms=-1"), 3);
+	assert_int_equal(hv_opts.stats_ms, 0);
+	assert_int_equal(hv_opts.ctl, CTL_COM2);
+	assert_true(logged("HV: bad value 'com1' for option 'ctl'"));
+	harness_log_clear();
+	assert_int_equal(hv_options_parse("stats_ms=250"), 0);
+	hv_options_print();
+	assert_true(logged("HV: option stats_ms=250\n"));
+	assert_true(logged("HV: option ctl=com2\n"));
+}
+
 static void test_hv_bad_values_keep_defaults(void **state)
 {
 	(void)state;
@@ -526,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_hv_defaults),
 		cmocka_unit_test(test_hv_full_line),
+		cmocka_unit_test(test_hv_monitor_options),
 		cmocka_unit_test(test_hv_bad_values_keep_defaults),
 		cmocka_unit_test(test_hv_random),
 	};
