@@ -119,13 +119,15 @@ def free_udp_port():
 
 
 def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=(), stream_port=None,
-              iommu=True, direct=None):
+              iommu=True, direct=None, ctl_socket=None):
     """The QEMU q35 bed. serial: 'stdio' or a file path. Network: e1000e on a
     dgram socket from 127.0.0.1 (ephemeral) to 127.0.0.1:peer_port, or, with
     stream_port, a stream connection to the test peer listening on
     127.0.0.1:stream_port; frames never leave loopback. iommu=False leaves out
     the intel-iommu device; direct=(kernel, initrd, append) boots a Linux
-    kernel directly instead of the ISO (bare-Linux baselines, bench/)."""
+    kernel directly instead of the ISO (bare-Linux baselines, bench/).
+    ctl_socket: a second UART (COM2, the hypervisor's control port) on a
+    listening unix socket at that path (connect to it to type keys)."""
     if peer_port is None:
         peer_port = free_udp_port()
     if accel == "kvm":
@@ -148,6 +150,7 @@ def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=(), stream_port=No
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-display", "none", "-monitor", "none", "-no-reboot",
             "-serial", "stdio" if serial == "stdio" else "file:" + serial,
+            *(["-serial", f"unix:{ctl_socket},server=on,wait=off"] if ctl_socket else []),
             *boot, *extra]
 
 
@@ -363,7 +366,8 @@ def prepare(case, hv_elf, iso_override, dry):
     env = dict(os.environ)
     if case["bed"] == "qemu":
         argv = qemu_argv(iso, raw, accel="tcg", extra=case.get("qemu_extra", ()),
-                         stream_port=case.get("_peer_port"))
+                         stream_port=case.get("_peer_port"),
+                         ctl_socket=ctl_socket_path(case) if case.get("ctl_keys") else None)
         rc_text = bochsrc = None
     else:
         bochsrc = render_bochsrc(iso, raw, os.path.join(logs, case["name"] + ".bochs.log"),
@@ -494,6 +498,63 @@ def peer_checks(case, lines, summary):
     return out
 
 
+def ctl_socket_path(case):
+    """The unix socket of a case's control UART (COM2), if it has ctl_keys."""
+    return os.path.join(case_paths(case)[0], "ctl.sock")
+
+
+class CtlPort:
+    """The client side of QEMU's second serial port (the hypervisor's control
+    UART). A case's ctl_keys = [(regex, bytes), ...]: each is sent once, when
+    the first console line matching regex appears (in order of the list)."""
+
+    def __init__(self, case):
+        self.path = ctl_socket_path(case)
+        self.keys = list(case.get("ctl_keys", ()))
+        self.sock = None
+        self.reply = b""
+        self.sent = []
+
+    def _connect(self):
+        if self.sock is None:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(2)
+            s.connect(self.path)
+            s.setblocking(False)
+            self.sock = s
+        return self.sock
+
+    def lines(self, new_lines):
+        """Feed new console lines; send the keys whose marker appeared."""
+        for ln in new_lines:
+            while self.keys and re.search(self.keys[0][0], ln):
+                rx, data = self.keys.pop(0)
+                try:
+                    self._connect().sendall(data)
+                    self.sent.append(data)
+                except OSError as e:
+                    log(f"  ctl: cannot send {data!r} to {rel(self.path)}: {e}")
+        self._drain()
+
+    def _drain(self):
+        if self.sock is None:
+            return
+        try:
+            while True:
+                d = self.sock.recv(4096)
+                if not d:
+                    break
+                self.reply += d
+        except (BlockingIOError, OSError):
+            pass
+
+    def close(self):
+        self._drain()
+        if self.sock is not None:
+            self.sock.close()
+        return self.reply.decode("ascii", "replace")
+
+
 def run_case(case, args):
     scale = args.timeout_scale
     timeout = case["timeout"] * scale
@@ -504,8 +565,11 @@ def run_case(case, args):
         os.makedirs(case_paths(case)[0], exist_ok=True)
         peer = Peer(case, case_paths(case)[0], timeout + 30)
         case = dict(case, _peer_port=peer.port)
+    if case.get("ctl_keys") and os.path.exists(ctl_socket_path(case)):
+        os.unlink(ctl_socket_path(case))
     prep = prepare(case, args.hv, args.iso, False)
     argv, work, env, raw = prep
+    ctl = CtlPort(case) if case.get("ctl_keys") else None
     logs = case_paths(case)[1]
     log_path = os.path.join(logs, case["name"] + ".log")
     tail = SerialTail(raw, log_path, echo=args.verbose)
@@ -517,11 +581,14 @@ def run_case(case, args):
         while True:
             time.sleep(POLL_S)
             now = time.monotonic()
-            for ln in tail.poll():
+            new = tail.poll()
+            for ln in new:
                 if t_ready is None and READY_MARKER in ln:
                     t_ready = now
                 if t_fatal is None and any(m in ln for m in FATAL_MARKERS):
                     t_fatal = now
+            if ctl is not None:
+                ctl.lines(new)
             if not emu.running():
                 why = f"emulator exited (status {emu.proc.returncode})"
                 break
@@ -551,6 +618,7 @@ def run_case(case, args):
         rc = emu.stop()
         tail.close()
         summary = peer.finish() if peer else None
+        ctl_reply = ctl.close() if ctl is not None else None
     if case.get("peer") and case["bed"] == "bochs":
         summary = bochs_frames(work)
     elapsed = time.monotonic() - t0
@@ -563,6 +631,16 @@ def run_case(case, args):
     results = evaluate(case, tail.lines, emu_text, {"killed": emu.killed_by_us, "rc": rc})
     if case.get("peer"):
         results += peer_checks(case, tail.lines, summary)
+    if ctl is not None:
+        results.append((not ctl.keys, "every ctl_keys marker appeared (keys sent)",
+                        f"not sent: {[k for _, k in ctl.keys]}" if ctl.keys else ""))
+        with open(os.path.join(logs, case["name"] + ".ctl.log"), "w") as f:
+            f.write(ctl_reply)
+    if case.get("check"):
+        # a case's own check (e.g. the soak's flatness): callable(lines, info)
+        # returning [(ok, label, detail)]
+        results += case["check"](tail.lines, {"peer": summary, "ctl_reply": ctl_reply,
+                                              "case": case})
     log(f"{case['name']}: {elapsed:.1f} s, stopped: {why}")
     for ok, label, detail in results:
         log(f"  {'ok  ' if ok else 'FAIL'} {case['name']}: {label}"
