@@ -42,7 +42,7 @@ include viommu/build.mk
 HV_OBJS := $(addprefix $(BUILD)/hv/,$(sort $(hv-objs)))
 HV_ELF := $(BUILD)/hv.elf
 
-.PHONY: all iso run test unit lint format format-check clean deps guest fuzz
+.PHONY: all iso run test test-full unit lint format format-check clean deps guest fuzz
 all: $(HV_ELF)
 
 $(BUILD)/hv/%.o: %.c $(BUILD)/gen/asm_offsets.inc
@@ -98,6 +98,10 @@ run: $(HV_ELF)
 
 test:
 	$(Q)scripts/test.sh
+
+# make test plus the slow suites (Bochs variants of the isolation cases).
+test-full:
+	$(Q)FULL=1 scripts/test.sh
 
 deps:
 	$(Q)scripts/setup.sh

@@ -146,6 +146,7 @@ struct hv_options {
 	u64 hv_mem;		  /* hypervisor page pool size, 8M..1G */
 	bool dump_acpi, dump_pci; /* dump=acpi,pci */
 	bool test_panic;	  /* test_panic=1: panic on purpose once booted (tests) */
+	bool test_integrity;	  /* test_integrity=1: corrupt own memory on purpose (tests) */
 	enum guest_crash_action guest_crash; /* guest_crash=halt|reset|poweroff */
 	enum viommu_mode viommu;	     /* viommu=sidecore|trap|off */
 	u64 teardown_ms;		     /* optimistic teardown window, 0 = strict */

@@ -9,6 +9,7 @@
 #include "boot/console.h"
 #include "boot/exception.h"
 #include "boot/gdt.h"
+#include "boot/integrity.h"
 #include "boot/mbi.h"
 #include "boot/mm.h"
 #include "boot/multiboot2.h"
@@ -255,7 +256,8 @@ void boot_main(u32 magic, u64 mbi_pa)
 	if (hv_opts.test_panic)
 		panic("test_panic=1 on the command line: deliberate panic");
 	printk("HV: ready\n");
-	guest_start(); /* the BSP becomes the guest CPU */
+	integrity_record(); /* checked when the guest ends (vmm/exit.c) */
+	guest_start();	    /* the BSP becomes the guest CPU */
 	printk("HV: no guest running; halted\n");
 	cpu_halt_forever();
 }

@@ -4,7 +4,10 @@
 # Interactive boot of build/hv.elf (make run):   run.sh [BED] [HV_CMDLINE]
 #   BED=qemu (default): q35 + intel-iommu + e1000e; KVM -cpu host (nested VMX)
 #                       when /dev/kvm works and the host has VMX, else TCG
-#                       -cpu max (SVM). Serial console on this terminal.
+#                       -cpu max (SVM). Serial console on this terminal;
+#                       COM2 (the hypervisor's control port, keys s and h) on
+#                       the unix socket build/run/qemu/ctl.sock:
+#                       socat - UNIX-CONNECT:build/run/qemu/ctl.sock
 #   BED=bochs:          Bochs 2.7, corei7_haswell_4770 x2 (VMX), i440fx + e1000.
 # The machines are defined once, in tests/integration/bed.py. The ISO for the
 # run is build/run/sidevisor.iso (with this HV_CMDLINE).

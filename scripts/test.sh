@@ -78,7 +78,13 @@ step guest guest guest_step || guest_ok=0
 step unit unit make --no-print-directory -j"$jobs" unit
 step fuzz fuzz make --no-print-directory fuzz-smoke
 step lint lint make --no-print-directory lint
-for suite in qemu-foundation bochs-foundation qemu-linux qemu-viommu qemu-linux-errors bochs-linux; do
+# make test's suites; make test-full (FULL=1) adds the slow ones. SUITES=
+# overrides the list (e.g. SUITES="qemu-linux" make test).
+suites="qemu-foundation bochs-foundation qemu-linux qemu-viommu qemu-linux-errors bochs-linux"
+full_suites=""
+[ "${FULL:-0}" = 1 ] && suites="$suites $full_suites"
+suites=${SUITES:-$suites}
+for suite in $suites; do
 	if [ $build_ok -ne 1 ]; then
 		not_run "$suite" "build failed"
 	elif [[ $suite == *-linux* ]] && [ "${guest_ok:-1}" -ne 1 ]; then

@@ -668,8 +668,13 @@ def interactive(bed, iso):
         accel = "kvm" if kvm_vmx_usable() else "tcg"
         log("run: QEMU KVM -cpu host (VMX backend, nested)" if accel == "kvm"
             else "run: QEMU TCG (SVM backend)")
+        ctl = os.path.join(work, "ctl.sock")
+        if os.path.exists(ctl):
+            os.unlink(ctl)
+        log(f"run: control port (COM2; keys: s = counters, h = help): "
+            f"socat - UNIX-CONNECT:{rel(ctl)}")
         log("run: serial console below; Ctrl-C quits")
-        argv = qemu_argv(iso, "stdio", accel=accel)
+        argv = qemu_argv(iso, "stdio", accel=accel, ctl_socket=ctl)
         os.execvp(argv[0], argv)
     # Bochs: COM1 goes to a file that we echo (like tail -f); the term display
     # pty is drained; Ctrl-C breaks into the debugger, which dumps and quits.
