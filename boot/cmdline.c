@@ -596,7 +596,7 @@ static const struct cmdline_opt hv_option_table[] = {
 	CMDLINE_OPT_BOOL("test_panic", hv_opts.test_panic,
 			 "panic on purpose once booted (exercises the panic path)"),
 	CMDLINE_OPT_BOOL("test_integrity", hv_opts.test_integrity,
-			 "change a rodata word and a free page once recorded (exercises the self-check)"),
+			 "corrupt a rodata word and a free page (tests the self-check)"),
 };
 
 int hv_options_parse(const char *cmdline)

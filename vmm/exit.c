@@ -9,6 +9,7 @@
 #include "vmm/exit.h"
 #include "boot/cmdline.h"
 #include "boot/console.h"
+#include "boot/integrity.h"
 #include "boot/msr.h"
 #include "boot/x86.h"
 #include "drivers/tsc.h"
@@ -22,10 +23,20 @@
 
 /* clang-format off: register fields indented under their register */
 #define ACPI_PM1_SLP_EN BIT(13)
-#define PORT_RESET_CONTROL 0xcf9
+#define PORT_RESET_CONTROL 0xcf9 /* ICH9 / PIIX4 reset control register */
 #define RESET_CONTROL_RST_CPU BIT(2)
+#define PORT_SYS_CTRL_A 0x92 /* System Control Port A ("fast A20") */
+#define SYS_CTRL_A_RESET BIT(0)
+#define PORT_KBC_DATA 0x60 /* 8042 keyboard controller */
 #define PORT_KBC_CMD 0x64
+#define KBC_CMD_WRITE_OUTPORT 0xd1 /* next data byte: output port (bit 0 reset, bit 1 A20) */
+#define KBC_CMD_DISABLE_A20 0xdd
+#define KBC_CMD_ENABLE_A20 0xdf
+#define KBC_CMD_PULSE_MASK 0xf0 /* 0xf0-0xff pulse output port bits 3:0 low */
 #define KBC_CMD_PULSE_RESET 0xfe
+#define KBC_OUTPORT_RESET BIT(0)   /* active low */
+#define PORT_QEMU_DEBUG_EXIT 0xf4  /* test beds: isa-debug-exit ends QEMU */
+#define PORT_BOCHS_SHUTDOWN 0x8900 /* test beds: "Shutdown" ends Bochs */
 #define MSR_IA32_VMX_FIRST 0x480
 #define MSR_IA32_VMX_LAST 0x491
 #define XCR0_X87 BIT(0)
@@ -36,6 +47,11 @@
 struct exit_platform exit_platform;
 static u32 shutdown_pm1_value;
 static u16 shutdown_port;
+static u8 reset_control_shadow;	 /* the guest's view of 0xcf9 */
+static bool kbc_outport_pending; /* the guest wrote 0xd1: next 0x60 byte is the output port */
+static u64 platform_writes_dropped;
+
+static void __noreturn guest_ended_badly(struct vcpu *v);
 
 void exit_add_shutdown_hook(void (*fn)(void))
 {
@@ -128,12 +144,71 @@ static bool is_power_off(u16 port, u32 val)
 	       (val & ACPI_PM1_SLP_EN);
 }
 
+/*
+ * Platform ports that reach the whole machine (reset, A20): the guest's
+ * writes never go to the hardware. A reset request ends the guest
+ * (GUEST-RESET, then guest_crash=); A20 stays enabled (with A20 masked the
+ * hypervisor's own accesses above 1 MiB would alias guest RAM below it).
+ * Returns true if the access was handled here; *reset on a reset request.
+ */
+static bool platform_port_io(u16 port, bool in, u32 *val, bool *reset)
+{
+	u8 b = (u8)*val;
+
+	*reset = false;
+	switch (port) {
+	case PORT_RESET_CONTROL:
+		if (in) {
+			*val = reset_control_shadow;
+			return true;
+		}
+		*reset = b & RESET_CONTROL_RST_CPU;
+		reset_control_shadow = b & ~(u8)RESET_CONTROL_RST_CPU;
+		return true;
+	case PORT_SYS_CTRL_A:
+		if (in)
+			return false; /* A20 reads as enabled */
+		*reset = b & SYS_CTRL_A_RESET;
+		platform_writes_dropped++;
+		return true;
+	case PORT_KBC_CMD:
+		if (in)
+			return false;
+		kbc_outport_pending = false;
+		if ((b & KBC_CMD_PULSE_MASK) == KBC_CMD_PULSE_MASK) {
+			*reset = !(b & KBC_OUTPORT_RESET);
+			if (!*reset)
+				platform_writes_dropped++; /* pulses nothing that matters */
+			return true;
+		}
+		if (b == KBC_CMD_WRITE_OUTPORT) {
+			kbc_outport_pending = true;
+			return true;
+		}
+		if (b == KBC_CMD_DISABLE_A20 || b == KBC_CMD_ENABLE_A20) {
+			platform_writes_dropped++;
+			return true;
+		}
+		return false;
+	case PORT_KBC_DATA:
+		if (in || !kbc_outport_pending)
+			return false;
+		kbc_outport_pending = false;
+		*reset = !(b & KBC_OUTPORT_RESET);
+		platform_writes_dropped++;
+		return true;
+	default:
+		return false;
+	}
+}
+
 enum exit_action exit_handle_io(struct vcpu *v)
 {
 	u16 port = v->exit.io.port;
 	u8 size = v->exit.io.size;
 	u32 mask = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
 	u32 val = (u32)v->gprs[GPR_RAX] & mask;
+	bool reset;
 
 	if (v->exit.io.string)
 		return EXIT_UNHANDLED; /* no string I/O on the ports we filter */
@@ -142,18 +217,25 @@ enum exit_action exit_handle_io(struct vcpu *v)
 		shutdown_pm1_value = val;
 		return EXIT_SHUTDOWN;
 	}
-	if (!v->exit.io.in && ((port == PORT_RESET_CONTROL && (val & RESET_CONTROL_RST_CPU)) ||
-			       (port == PORT_KBC_CMD && val == KBC_CMD_PULSE_RESET))) {
-		pr_info("guest requested a reset (port %#x); treating it as power-off\n", port);
-		return EXIT_SHUTDOWN;
-	}
-	if (exit_platform.vpci && vpci_io(exit_platform.vpci, port, size, !v->exit.io.in, &val)) {
+	if (size == 1 && platform_port_io(port, v->exit.io.in, &val, &reset)) {
+		if (reset) {
+			printk("GUEST-RESET: reset request: port %#x value %#x at rip %#llx\n",
+			       port, val, (unsigned long long)v->ops->read(v, VCPU_RIP));
+			vcpu_dump(v);
+			guest_ended_badly(v);
+		}
+	} else if (exit_platform.vpci &&
+		   vpci_io(exit_platform.vpci, port, size, !v->exit.io.in, &val)) {
 		/* handled */
 	} else if (monitor_owns_port(port)) {
 		val = mask; /* the hypervisor's control UART: absent for the guest */
 	} else if (v->exit.io.in) {
 		/* intercepted but not ours: pass through, one access */
 		val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+	} else if (port == PORT_RESET_CONTROL || port == PORT_SYS_CTRL_A ||
+		   port == PORT_QEMU_DEBUG_EXIT || port == PORT_BOCHS_SHUTDOWN) {
+		/* a wide write to a byte register; the emulators' exit ports */
+		platform_writes_dropped++;
 	} else {
 		if (size == 1)
 			outb(port, (u8)val);
@@ -309,21 +391,7 @@ enum exit_action exit_handle_triple_fault(struct vcpu *v)
 	printk("GUEST-CRASH: triple fault at rip %#llx\n",
 	       (unsigned long long)v->ops->read(v, VCPU_RIP));
 	vcpu_dump(v);
-	vcpu_print_stats(v);
-	switch (hv_opts.guest_crash) {
-	case GUEST_CRASH_POWEROFF:
-		exit_guest_shutdown(v);
-	case GUEST_CRASH_RESET:
-		printk("HV: resetting the machine\n");
-		outb(PORT_RESET_CONTROL, 0x06);
-		mdelay(100);
-		outb(PORT_KBC_CMD, KBC_CMD_PULSE_RESET);
-		break;
-	case GUEST_CRASH_HALT:
-		break;
-	}
-	printk("HV: guest crashed; halted (guest_crash=halt)\n");
-	cpu_halt_forever();
+	guest_ended_badly(v);
 }
 
 enum exit_action exit_handle_nmi(struct vcpu *v)
@@ -346,17 +414,44 @@ enum exit_action exit_handle_hlt(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
-void exit_guest_shutdown(struct vcpu *v)
+/* The end of every guest: counters, the hooks' lines, the integrity verdict. */
+static void guest_final_report(struct vcpu *v)
 {
-	printk("HV: guest shutdown\n");
 	vcpu_print_stats(v);
 	printk("HV: guest accesses outside its memory: reads=%llu writes=%llu, mmio emulated=%llu\n",
 	       (unsigned long long)exit_platform.hv_mem_reads,
 	       (unsigned long long)exit_platform.hv_mem_writes,
 	       (unsigned long long)exit_platform.mmio_emulated);
+	printk("HV: guest platform-port writes dropped=%llu\n",
+	       (unsigned long long)platform_writes_dropped);
 	for (unsigned int i = 0; i < ARRAY_SIZE(exit_platform.shutdown_hooks); i++)
 		if (exit_platform.shutdown_hooks[i])
 			exit_platform.shutdown_hooks[i]();
+	integrity_check();
+}
+
+/* A triple fault or a reset request: the guest cannot go on (guest_crash=). */
+static void __noreturn guest_ended_badly(struct vcpu *v)
+{
+	if (hv_opts.guest_crash == GUEST_CRASH_POWEROFF)
+		exit_guest_shutdown(v);
+	guest_final_report(v);
+	if (hv_opts.guest_crash == GUEST_CRASH_RESET) {
+		printk("HV: resetting the machine (guest_crash=reset)\n");
+		outb(PORT_RESET_CONTROL, 0x06);
+		mdelay(100);
+		outb(PORT_KBC_CMD, KBC_CMD_PULSE_RESET);
+		mdelay(100);
+		printk("HV: reset did not happen\n");
+	}
+	printk("HV: guest crashed; halted (guest_crash=halt)\n");
+	cpu_halt_forever();
+}
+
+void exit_guest_shutdown(struct vcpu *v)
+{
+	printk("HV: guest shutdown\n");
+	guest_final_report(v);
 	printk("HV: powering off\n");
 	if (shutdown_port) {
 		outw(shutdown_port, (u16)shutdown_pm1_value);

@@ -275,8 +275,13 @@ static void cpuid_policy(const struct guest_platform *p, bool vmx)
 
 static void intercepts(const struct guest_platform *p, struct vcpu_intercepts *ic)
 {
-	static const u16 fixed_ports[] = { 0xcf8, 0xcf9, 0xcfa, 0xcfb, 0xcfc,
-					   0xcfd, 0xcfe, 0xcff, 0x64 };
+	/* PCI config (0xcf8-0xcff, with reset control 0xcf9), the 8042 (reset
+	 * and A20 through its output port), System Control Port A (reset, A20),
+	 * the emulators' exit ports (QEMU isa-debug-exit, Bochs shutdown) */
+	static const u16 fixed_ports[] = {
+		0xcf8, 0xcf9, 0xcfa, 0xcfb, 0xcfc, 0xcfd, 0xcfe, 0xcff,
+		0x60,  0x64,  0x92,  0xf4,  0xf5,  0xf6,  0xf7,	 0x8900
+	};
 	const struct acpi_fadt *f = &p->acpi->fadt;
 
 	memset(ic, 0, sizeof(*ic));
