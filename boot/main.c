@@ -31,6 +31,7 @@
 #include "vmm/cpu_caps.h"
 #include "vmm/guest.h"
 #include "vmm/svm_caps.h"
+#include "vmm/vmx.h"
 #include "vmm/vmx_caps.h"
 
 void __noreturn boot_main(u32 magic, u64 mbi_pa);
@@ -201,6 +202,9 @@ static void cpus_init(void)
 		};
 	if (!acpi.madt.present)
 		printk("HV: no MADT: running on the boot CPU only\n");
+	/* Intel: APs stay in VMX root operation, where INIT is blocked */
+	if (cpu_vendor() == CPU_INTEL)
+		smp_set_ap_guard(vmx_block_init_this_cpu, "VMX root operation");
 	smp_init(descs, n, cpus[0].apic_id, hv_opts.sidecore);
 	smp_check_heartbeat(20);
 }

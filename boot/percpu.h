@@ -35,6 +35,7 @@ enum cpu_state {
  */
 struct cpu_shared {
 	u32 state;
+	s32 guard; /* the AP guard's result (smp_set_ap_guard), before ONLINE */
 	u64 heartbeat;
 } __aligned(64);
 

@@ -19,6 +19,7 @@
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
 #include "lib/bitops.h"
+#include "lib/errno.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
@@ -30,6 +31,14 @@ extern const u8 __ap_trampoline_start[], __ap_trampoline_end[];
 
 static int sidecore_idx = -1;
 static smp_sidecore_fn sidecore_work; /* release/acquire: installed later */
+static smp_ap_guard_fn ap_guard;
+static const char *ap_guard_what;
+
+void smp_set_ap_guard(smp_ap_guard_fn fn, const char *what)
+{
+	ap_guard = fn;
+	ap_guard_what = what;
+}
 
 static bool cpu_online(const struct cpu *c)
 {
@@ -60,6 +69,7 @@ void __noreturn ap_entry(struct cpu *c)
 	gdt_load_percpu(c, ist);
 	idt_load();
 	lapic_init_ap();
+	c->shared.guard = ap_guard ? ap_guard() : 0;
 	STORE_RELEASE(c->shared.state, (u32)CPU_STATE_ONLINE);
 	if (c->role == CPU_ROLE_SIDECORE)
 		sidecore_loop(c);
@@ -105,6 +115,18 @@ static bool start_ap(struct cpu *c)
 	if (!lapic_send_sipi(c->apic_id, AP_TRAMPOLINE_PA >> PAGE_SHIFT))
 		return false;
 	return tsc_wait_until(AP_ONLINE_TIMEOUT_US, cpu_online(c));
+}
+
+static void print_guard(const struct cpu *c)
+{
+	if (!ap_guard)
+		printk("HV: cpu %u: INIT from the guest not blocked (no guard on this platform)\n",
+		       c->index);
+	else if (c->shared.guard)
+		printk("HV: cpu %u: INIT from the guest not blocked: %s failed (%s)\n", c->index,
+		       ap_guard_what, errno_name(c->shared.guard));
+	else
+		printk("HV: cpu %u: INIT from the guest blocked (%s)\n", c->index, ap_guard_what);
 }
 
 static void assign_roles(s64 sidecore)
@@ -163,6 +185,7 @@ unsigned int smp_init(const struct smp_cpu_desc *descs, unsigned int n, u32 bsp_
 				printk("HV: sidecore online cpu=%u\n", i);
 			else
 				printk("HV: cpu %u online (parked)\n", i);
+			print_guard(&cpus[i]);
 		} else {
 			pr_err("cpu %u (apic %u) did not start\n", i, cpus[i].apic_id);
 			if ((int)i == sidecore_idx)

@@ -29,6 +29,15 @@ struct smp_cpu_desc {
 
 /** What a role-less AP runs; the sidecore's work function is replaceable. */
 typedef void (*smp_sidecore_fn)(unsigned int cpu_index);
+/* Run on every AP before it reports online: 0 or -errno (see smp_set_ap_guard). */
+typedef int (*smp_ap_guard_fn)(void);
+
+/**
+ * Before smp_init: each AP (sidecore, parked) runs fn first, to make itself
+ * immune to the guest (e.g. VMX root operation blocks INIT); the result is
+ * printed with the AP's online line. NULL: nothing to run.
+ */
+void smp_set_ap_guard(smp_ap_guard_fn fn, const char *what);
 
 /**
  * Assign roles (BSP = guest, sidecore = index `sidecore` or the highest when

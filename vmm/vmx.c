@@ -179,10 +179,10 @@ static void io_intercept(struct vmx_vcpu *x, u16 port)
 		bitmap_set(x->io_bitmap_b, port - 0x8000);
 }
 
-static int vmx_enable_this_cpu(struct vmx_vcpu *x)
+/* VMXON on this CPU with the region at `region` (one zeroed page). */
+static int vmxon_this_cpu(const struct vmx_caps *c, void *region)
 {
 	u64 fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
-	hpa_t pa;
 
 	if (!(fc & MSR_FEATURE_CONTROL_LOCK)) {
 		wrmsr(MSR_IA32_FEATURE_CONTROL,
@@ -191,17 +191,45 @@ static int vmx_enable_this_cpu(struct vmx_vcpu *x)
 		pr_err("VMX is disabled and locked in IA32_FEATURE_CONTROL (firmware setting)\n");
 		return -ENODEV;
 	}
-	write_cr0((read_cr0() | x->caps.cr0_fixed0) & x->caps.cr0_fixed1);
-	write_cr4((read_cr4() | x->caps.cr4_fixed0 | X86_CR4_VMXE) & x->caps.cr4_fixed1);
-	if (cpuid(1).ecx & BIT(26)) /* XSAVE: needed to run XSETBV for the guest */
-		write_cr4(read_cr4() | CR4_OSXSAVE);
-	*(u32 *)x->vmxon_region = x->caps.revision_id;
-	pa = (hpa_t)(uintptr_t)x->vmxon_region;
-	if (!vmx_vmxon(pa)) {
+	write_cr0((read_cr0() | c->cr0_fixed0) & c->cr0_fixed1);
+	write_cr4((read_cr4() | c->cr4_fixed0 | X86_CR4_VMXE) & c->cr4_fixed1);
+	*(u32 *)region = c->revision_id;
+	if (!vmx_vmxon((hpa_t)(uintptr_t)region)) {
 		pr_err("VMXON failed\n");
 		return -EIO;
 	}
 	return 0;
+}
+
+static int vmx_enable_this_cpu(struct vmx_vcpu *x)
+{
+	int err = vmxon_this_cpu(&x->caps, x->vmxon_region);
+
+	if (!err && (cpuid(1).ecx & BIT(26))) /* XSAVE: needed to run XSETBV for the guest */
+		write_cr4(read_cr4() | CR4_OSXSAVE);
+	return err;
+}
+
+/*
+ * A CPU the guest must not control (the sidecore, parked CPUs) enters VMX
+ * root operation and stays there: INIT signals are blocked in VMX root
+ * operation (SDM Vol. 3C, "Restrictions on VMX Operation"), so the guest,
+ * which owns CPU0's LAPIC, cannot INIT-SIPI it into its own code.
+ */
+int vmx_block_init_this_cpu(void)
+{
+	struct vmx_caps c;
+	void *region;
+	int err = vmx_caps_read(&c);
+
+	if (err)
+		return err;
+	if (!c.vmxon_allowed)
+		return -ENODEV;
+	region = mm_alloc_pages(1);
+	if (!region)
+		return -ENOMEM;
+	return vmxon_this_cpu(&c, region);
 }
 
 static int vmx_alloc(struct vmx_vcpu *x)

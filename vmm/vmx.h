@@ -19,6 +19,8 @@ struct vcpu_intercepts {
  * Returns 0, -ENODEV (no usable VMX: EPT and unrestricted guest required).
  */
 int __must_check vmx_init(struct vcpu *v, const struct vcpu_intercepts *ic);
+/** VMXON on this non-guest CPU so the guest cannot INIT it. 0 or -errno. */
+int __must_check vmx_block_init_this_cpu(void);
 extern const struct vcpu_ops vmx_vcpu_ops;
 /** What the guest CPUID must hide because VMX cannot pass it through. */
 void vmx_cpuid_limits(bool *no_rdtscp, bool *no_invpcid, bool *no_xsaves);

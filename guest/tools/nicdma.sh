@@ -30,10 +30,17 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 
+# the IOMMU's fault interrupt (a guest IOMMU reports the blocked DMA there)
+irqs() { grep -i -e dmar -e dmr /proc/interrupts | tr -s ' ' | sed "s/^ */GUEST: nicdma irq $1 /"; }
+irqs before
+
 # options for nicdma come first in sv.args (e.g. -w,300,0x101000)
 nicdma -i "$IFACE" "$@"
 rc=$?
 [ $rc = 0 ] || { say "FAIL nicdma rc=$rc"; exit 1; }
+
+sleep 1
+irqs after
 
 # the driver probed again: same interface name expected (init keeps using it)
 i=0
