@@ -16,7 +16,7 @@ struct exit_platform {
 	struct vpci *vpci;	/* CF8/CFC filter */
 	u16 pm1a_cnt, pm1b_cnt; /* ACPI PM1 control: the S5 write */
 	/* Extra console output at guest shutdown (vIOMMU counters...). */
-	void (*shutdown_hooks[4])(void);
+	void (*shutdown_hooks[8])(void);
 	u64 hv_mem_reads, hv_mem_writes; /* guest touched non-guest memory */
 	u64 mmio_emulated;
 };

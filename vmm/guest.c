@@ -318,6 +318,12 @@ static void sidecore_work(unsigned int cpu)
 		vtd_fault_poll(guest_vtd);
 }
 
+/* At guest shutdown: is the sidecore still running (the guest cannot stop it)? */
+static void sidecore_alive(void)
+{
+	smp_check_heartbeat(5);
+}
+
 static void reflect_fault(void *ctx, u16 sid, u64 addr, unsigned int reason, bool write)
 {
 	(void)ctx;
@@ -432,6 +438,7 @@ int guest_launch(const struct guest_platform *p)
 		vtd_fault_set_sink(reflect_fault, NULL);
 	}
 	smp_set_sidecore_fn(sidecore_work);
+	exit_add_shutdown_hook(sidecore_alive);
 	vpci_init(&vpci, p->pci_ops, p->pci,
 		  p->nic ? PCI_BDF(p->nic->bus, p->nic->dev, p->nic->fn) : VPCI_NO_NIC);
 	vpci_print(&vpci);
