@@ -23,8 +23,7 @@ const char *vtd_fault_reason_name(unsigned int reason);
  * the NIC's into the guest's unit): source-id, faulting address (page
  * aligned, as recorded), reason (VTD_FR_*), whether it was a write.
  */
-typedef void (*vtd_fault_sink_fn)(void *ctx, u16 sid, u64 addr, unsigned int reason,
-				  bool write);
+typedef void (*vtd_fault_sink_fn)(void *ctx, u16 sid, u64 addr, unsigned int reason, bool write);
 
 /** Send every primary fault polled from now on to fn (NULL: console only). */
 void vtd_fault_set_sink(vtd_fault_sink_fn fn, void *ctx);

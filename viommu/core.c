@@ -47,9 +47,9 @@ static struct {
 	 * bit is pending; page 1 (fault record) always traps. */
 	u8 *page0;
 	bool page0_mapped;
-	u64 to_trap, to_poll; /* page 0 switches */
-	unsigned int ctx_fault;  /* reason of the NIC's last context fault, 0: none */
-	u64 poll_start_tsc;	 /* first sidecore poll: the busy fraction's base */
+	u64 to_trap, to_poll;	/* page 0 switches */
+	unsigned int ctx_fault; /* reason of the NIC's last context fault, 0: none */
+	u64 poll_start_tsc;	/* first sidecore poll: the busy fraction's base */
 	u8 last[VTD_REG_PAGE_SIZE], snap[VTD_REG_PAGE_SIZE], img[VTD_REG_PAGE_SIZE];
 } vi;
 
@@ -483,7 +483,9 @@ void viommu_print_stats(void)
 	       (unsigned long long)(s->inv_cycles_count ? s->inv_cycles_total / s->inv_cycles_count
 							: 0));
 	printk("VIOMMU: sidecore busy=%llu.%llu%% of %llu ms polling\n",
-	       (unsigned long long)(busy_permille() / 10), (unsigned long long)(busy_permille() % 10),
-	       (unsigned long long)(vi.poll_start_tsc ? tsc_to_us(tsc_now() - vi.poll_start_tsc) / 1000
-						      : 0));
+	       (unsigned long long)(busy_permille() / 10),
+	       (unsigned long long)(busy_permille() % 10),
+	       (unsigned long long)(vi.poll_start_tsc
+					    ? tsc_to_us(tsc_now() - vi.poll_start_tsc) / 1000
+					    : 0));
 }
