@@ -36,9 +36,10 @@ def only_faults(*addrs):
 def guest_dmar_fault(addr, access):
     """The guest's intel-iommu driver logged the reflected fault (dmar_fault_do_one)."""
     kind = "DMA Read" if access == "read" else "DMA Write"
+    reason = "0x06" if access == "read" else "0x05"
     return (f"guest: DMAR: [{kind}] device [00:02.0] fault addr {addr:#x}",
             rf"DMAR: \[{kind} NO_PASID\] Request device \[00:02\.0\] "
-            rf"fault addr {addr:#x} \[fault reason 0x0?[56]\]")
+            rf"fault addr {addr:#x} \[fault reason {reason}\]")
 
 
 def nicdma_ran(targets):
@@ -89,7 +90,7 @@ QEMU_OFF = GUEST_COMMON + [
 VI_TARGETS = [("tx", HV_TEXT), ("tx", UNMAPPED_IOVA), ("tx", BEYOND_RAM)]
 
 
-def viommu_case(name, mode, extra_forbid=()):
+def viommu_case(name, mode, extra_require=()):
     return dict(
         name=name, bed="qemu", guest="linux", timeout=240, settle=(1, 220),
         expect_exit=True, hv_cmdline=f"viommu={mode} teardown_ms=0",
@@ -101,9 +102,10 @@ def viommu_case(name, mode, extra_forbid=()):
         + [vtd_fault(a, "read") for _, a in VI_TARGETS]
         + [guest_dmar_fault(a, "read") for _, a in VI_TARGETS]
         + [(f"VTD: stats faults={len(VI_TARGETS)}", rf"^VTD: stats faults={len(VI_TARGETS)} "),
-           req(f"GUEST: tx bytes={MIB}")],
-        numeric=[("VIOMMU: faults_reflected > 0", r"^VIOMMU: faults_reflected=(\d+)", "nonzero")],
-        forbid=FORBID + [only_faults(*(a for _, a in VI_TARGETS))] + list(extra_forbid))
+           (f"VIOMMU: faults_reflected={len(VI_TARGETS)}",
+            rf"^VIOMMU: faults_reflected={len(VI_TARGETS)} "),
+           req(f"GUEST: tx bytes={MIB}")] + list(extra_require),
+        forbid=FORBID + [only_faults(*(a for _, a in VI_TARGETS))])
 
 
 SUITES = {
@@ -121,7 +123,11 @@ SUITES = {
                  rf"^VTD: stats faults={len(OFF_TARGETS)} "),
                 req(f"GUEST: tx bytes={MIB}")],
              forbid=FORBID + [only_faults(*(a for _, a in OFF_TARGETS))]),
-        viommu_case("qemu-dma-hostile-viommu-sidecore", "sidecore"),
+        # the guest serviced every fault: no write-1-to-clear bit left, so
+        # the register page is polled RAM again at the end
+        viommu_case("qemu-dma-hostile-viommu-sidecore", "sidecore",
+                    [("VIOMMU: sidecore page0 polled at the end",
+                      r"^VIOMMU: sidecore page0 polled\b")]),
         viommu_case("qemu-dma-hostile-viommu-trap", "trap"),
     ],
 }
