@@ -351,6 +351,8 @@ enum exit_action exit_handle_npf(struct vcpu *v)
 			pr_warn("guest %s of %u bytes at gpa %#llx outside its memory: %s\n",
 				a.write ? "write" : "read", a.size, (unsigned long long)a.gpa,
 				a.write ? "dropped" : "reads all-ones");
+		else if (exit_platform.hv_mem_reads + exit_platform.hv_mem_writes == 9)
+			pr_warn("more guest accesses outside its memory: counted, not printed\n");
 		a.value = ~0ULL;
 	} else {
 		exit_platform.mmio_emulated++;
