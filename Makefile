@@ -99,6 +99,14 @@ run: $(HV_ELF)
 test:
 	$(Q)scripts/test.sh
 
+# Benchmarks (issue #6), not part of make test: docs/benchmarks.md, docs/bench-*.png,
+# build/bench/results.csv. About 30 min on an idle 2-core host; QUICK=1: < 5 min.
+.PHONY: bench
+bench: $(HV_ELF)
+	$(Q)scripts/setup.sh
+	$(Q)guest/build.sh $(BUILD)/guest
+	$(Q)python3 bench/bench.py $(if $(filter 1,$(QUICK)),--quick)
+
 # make test plus the slow suites (Bochs variants of the isolation cases).
 test-full:
 	$(Q)FULL=1 scripts/test.sh
