@@ -322,6 +322,9 @@ static void dma_tx_ring(uint64_t target)
 	unsigned int i;
 	uint32_t tdh = 0;
 
+	/* announce first: the hypervisor may log the fault on the same console
+	 * while the DMA runs; the result comes after the wait */
+	say("tx-ring target=0x%llx dma=read start", (unsigned long long)target);
 	wr(REG_TCTL, 0);
 	wr(REG_TDBAL, (uint32_t)target);
 	wr(REG_TDBAH, (uint32_t)(target >> 32));
@@ -336,10 +339,10 @@ static void dma_tx_ring(uint64_t target)
 			break;
 		sleep_ms(1);
 	}
-	say("tx-ring target=0x%llx dma=read tdh=%u%s", (unsigned long long)target, tdh,
-	    tdh ? "" : " (no fetch seen)");
 	if (i < wait_ms)
 		sleep_ms(wait_ms - i);
+	say("tx-ring target=0x%llx tdh=%u%s", (unsigned long long)target, tdh,
+	    tdh ? "" : " (no fetch seen)");
 	wr(REG_TCTL, 0);
 	wr(REG_TDLEN, 0);
 	wr(REG_TDBAL, 0);
@@ -421,6 +424,7 @@ static int dma_rx_buffer(uint64_t target)
 	txd[1] = FRAME_BYTES | TXD_CMD_EOP | TXD_CMD_IFCS | TXD_CMD_RS;
 	__sync_synchronize();
 
+	say("rx-buffer target=0x%llx dma=write start", (unsigned long long)target);
 	/* receive: legacy descriptors (RFCTL.EXSTEN 0), queue 0 (no RSS), 2 KiB */
 	wr(REG_RCTL, 0);
 	wr(REG_RFCTL, 0);
@@ -447,12 +451,12 @@ static int dma_rx_buffer(uint64_t target)
 			break;
 		sleep_ms(1);
 	}
-	st = (uint32_t)(rxd[1] >> 32) & 0xff;
-	say("rx-buffer target=0x%llx dma=write rdh=%u desc-status=0x%02x length=%u tx-status=0x%02x%s",
-	    (unsigned long long)target, rdh, st, (unsigned int)(rxd[1] & 0xffff),
-	    (unsigned int)(txd[1] >> 32) & 0xff, rdh ? "" : " (no frame received)");
 	if (i < wait_ms)
 		sleep_ms(wait_ms - i);
+	st = (uint32_t)(rxd[1] >> 32) & 0xff;
+	say("rx-buffer target=0x%llx rdh=%u desc-status=0x%02x length=%u tx-status=0x%02x%s",
+	    (unsigned long long)target, rdh, st, (unsigned int)(rxd[1] & 0xffff),
+	    (unsigned int)(txd[1] >> 32) & 0xff, rdh ? "" : " (no frame received)");
 	wr(REG_RCTL, 0);
 	wr(REG_TCTL, 0);
 	wr(REG_RDLEN, 0);

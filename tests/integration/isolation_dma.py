@@ -20,17 +20,18 @@ UNMAPPED_IOVA = 0x7ff0000  # the guest's DMA API allocates IOVAs near 4 GiB
 
 
 def vtd_fault(addr, access):
-    """The physical unit's line for one blocked access of the NIC."""
+    """The physical unit's line for one blocked access of the NIC. Not anchored
+    at the start: the guest shares the console and may be mid-line."""
     reason = "0x06" if access == "read" else "0x05"  # not readable / not writable
     return (f"VTD: fault sid=00:02.0 addr={addr:#x} {access}",
-            rf"^VTD: fault sid=00:02\.0 addr={addr:#x} reason={reason} \(.*\) {access}$")
+            rf"VTD: fault sid=00:02\.0 addr={addr:#x} reason={reason} \(.*\) {access}$")
 
 
 def only_faults(*addrs):
     """Forbid physical faults at any other address (the traffic must not fault)."""
     alt = "|".join(f"{a:#x}" for a in addrs)
     return ("no VTD: fault at another address",
-            rf"^VTD: fault (?!sid=00:02\.0 addr=(?:{alt}) )")
+            rf"VTD: fault (?!sid=00:02\.0 addr=(?:{alt}) )")
 
 
 def guest_dmar_fault(addr, access):
@@ -52,12 +53,12 @@ def nicdma_ran(targets):
     for kind, addr in targets:
         if kind == "tx":
             out.append((f"GUEST: nicdma tx-ring target={addr:#x} fetched",
-                        rf"^GUEST: nicdma tx-ring target={addr:#x} dma=read tdh=1$"))
+                        rf"^GUEST: nicdma tx-ring target={addr:#x} tdh=1$"))
         else:
             # the frame came back through loopback and was "written" (desc DD)
             out.append((f"GUEST: nicdma rx-buffer target={addr:#x} received",
-                        rf"^GUEST: nicdma rx-buffer target={addr:#x} dma=write rdh=1 "
-                        r"desc-status=0x0[1-9a-f]"))
+                        rf"^GUEST: nicdma rx-buffer target={addr:#x} rdh=1 "
+                        r"desc-status=0x[0-9a-f][13579bdf] "))
     out += [("GUEST: nicdma rebound", r"^GUEST: nicdma rebound 0000:00:02\.0 to e1000e iface=eth0$"),
             req("GUEST: nicdma rc=0"),
             ("GUEST: nicdma link up eth0", r"^GUEST: nicdma link up eth0 after "),
@@ -78,6 +79,7 @@ FORBID = FATAL + [("no GUEST: FAIL", r"GUEST: FAIL"),
 # a) no vIOMMU: the NIC's physical domain is guest RAM, identity-mapped
 OFF_TARGETS = [("tx", HV_TEXT), ("tx", BEYOND_RAM), ("rx", HV_DATA)]
 QEMU_OFF = GUEST_COMMON + [
+    req("HV: option viommu=off"),
     req("HV: launching guest: svm backend"),
     req("VTD: nic 00:02.0 domain 1 identity-mapped"),
     ("VTD: translation on", r"^VTD: nic 00:02\.0 domain 1 .*translation on$"),
@@ -113,7 +115,7 @@ SUITES = {
         # issue #4's acceptance test: DMA at the hypervisor (read and write)
         # and beyond RAM, blocked by the physical VT-d and reported
         dict(name="qemu-dma-hostile-noviommu", bed="qemu", guest="linux", timeout=240,
-             settle=(1, 220), expect_exit=True,
+             settle=(1, 220), expect_exit=True, hv_cmdline="viommu=off",
              guest_cmdline=f"{BASE} intel_iommu=off sv.nic=e1000e sv.mode=tx sv.bytes={MIB}"
                            f" sv.tool=nicdma sv.args={args(OFF_TARGETS)}",
              peer=dict(expect=MIB),
@@ -122,7 +124,8 @@ SUITES = {
              + [(f"VTD: stats faults={len(OFF_TARGETS)}",
                  rf"^VTD: stats faults={len(OFF_TARGETS)} "),
                 req(f"GUEST: tx bytes={MIB}")],
-             forbid=FORBID + [only_faults(*(a for _, a in OFF_TARGETS))]),
+             forbid=FORBID + [only_faults(*(a for _, a in OFF_TARGETS)),
+                              ("no emulated VT-d", r"^VIOMMU: unit at")]),
         # the guest serviced every fault: no write-1-to-clear bit left, so
         # the register page is polled RAM again at the end
         viommu_case("qemu-dma-hostile-viommu-sidecore", "sidecore",
