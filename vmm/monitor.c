@@ -46,9 +46,9 @@
 /* clang-format on */
 
 static struct {
-	u16 ctl_port;	 /* hidden from the guest (0: none) */
-	bool ctl_up;	 /* a UART answered there */
-	u64 t0;		 /* TSC at monitor_init */
+	u16 ctl_port; /* hidden from the guest (0: none) */
+	bool ctl_up;  /* a UART answered there */
+	u64 t0;	      /* TSC at monitor_init */
 	u64 cycles_per_ms;
 	u64 next_stats; /* TSC deadline of the next STATS line */
 	u64 next_ctl;	/* TSC deadline of the next look at the control port */
@@ -171,9 +171,10 @@ int monitor_format_stats(char *buf, size_t len, const struct monitor_snapshot *c
 			"expired=%llu busy_permille=%llu\n",
 			(unsigned long long)cur->t_ms, (unsigned long long)cur->heap_free_pages,
 			cur->s.shadow_entries, cur->s.deferred,
-			(unsigned long long)cur->s.shadow_tables, (unsigned long long)s->shadow_maps,
-			(unsigned long long)s->shadow_unmaps, (unsigned long long)s->revivals,
-			(unsigned long long)s->phys_flushes, (unsigned long long)s->expired,
+			(unsigned long long)cur->s.shadow_tables,
+			(unsigned long long)s->shadow_maps, (unsigned long long)s->shadow_unmaps,
+			(unsigned long long)s->revivals, (unsigned long long)s->phys_flushes,
+			(unsigned long long)s->expired,
 			(unsigned long long)(iters ? busy * 1000 / iters : 0));
 }
 
@@ -200,8 +201,8 @@ static void print_stats_line(u64 now)
 
 static void print_counters(u64 now)
 {
-	printk("CTL: counters at t_ms=%llu\n", (unsigned long long)((now - mon.t0) /
-								    mon.cycles_per_ms));
+	printk("CTL: counters at t_ms=%llu\n",
+	       (unsigned long long)((now - mon.t0) / mon.cycles_per_ms));
 	vcpu_print_stats(&guest_vcpu);
 	printk("HV: guest accesses outside its memory: reads=%llu writes=%llu, mmio emulated=%llu\n",
 	       (unsigned long long)READ_ONCE(exit_platform.hv_mem_reads),

@@ -3,8 +3,9 @@
 # libFuzzer harnesses over the pure decoders (included by the Makefile):
 #   make fuzz-build   build/fuzz/<name> (clang, ASan+UBSan+libFuzzer)
 #   make fuzz-smoke   each target for FUZZ_SECONDS (default 20) over its seed
-#                     corpus; prints "fuzz: N passed, N failed"
-#   make fuzz         the same, FUZZ_SECONDS default 600
+#                     corpus, after replaying tests/fuzz/regressions/<target>/;
+#                     prints "fuzz: N passed, N failed" (make test runs it)
+#   make fuzz         each target for FUZZ_RUNS executions (default 10 million)
 # Seeds: tests/fuzz/corpus/<target>/ (read-only); new inputs go to
 # build/fuzz/corpus/<target>/, crashes to build/fuzz/artifacts/<target>/,
 # logs to build/test-logs/fuzz/. A target passes if it ran without a crash.
@@ -15,13 +16,14 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-include tests/unit/host_names.h -DHOST_TEST \
 	-Wall -Wextra -Werror -Wshadow
 
-FUZZ_TARGETS := insn guest_walk viommu_iq viommu_walk
+FUZZ_TARGETS := insn guest_walk viommu_iq viommu_walk viommu_regs
 fuzz-insn-srcs := tests/fuzz/fuzz_insn.c vmm/insn_decode.c lib/string.c
 fuzz-guest_walk-srcs := tests/fuzz/fuzz_guest_walk.c vmm/guest_walk.c \
 	lib/string.c
 fuzz-viommu_iq-srcs := tests/fuzz/fuzz_viommu_iq.c viommu/iq.c lib/string.c
 fuzz-viommu_walk-srcs := tests/fuzz/fuzz_viommu_walk.c viommu/walk.c \
 	lib/string.c
+fuzz-viommu_regs-srcs := tests/fuzz/fuzz_viommu_regs.c viommu/regs.c lib/string.c
 
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 
@@ -41,4 +43,4 @@ fuzz-smoke: fuzz-build
 	$(Q)BUILD=$(BUILD) tests/fuzz/run.sh $${FUZZ_SECONDS:-20} $(FUZZ_TARGETS)
 
 fuzz: fuzz-build
-	$(Q)BUILD=$(BUILD) tests/fuzz/run.sh $${FUZZ_SECONDS:-600} $(FUZZ_TARGETS)
+	$(Q)BUILD=$(BUILD) FUZZ_RUNS=$${FUZZ_RUNS:-10000000} tests/fuzz/run.sh 0 $(FUZZ_TARGETS)
