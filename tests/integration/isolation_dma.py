@@ -128,6 +128,25 @@ SUITES = {
                               ("no emulated VT-d", r"^VIOMMU: unit at")]),
         # the guest serviced every fault: no write-1-to-clear bit left, so
         # the register page is polled RAM again at the end
+        # the default viommu=sidecore with the guest's IOMMU off: the NIC's
+        # physical domain is the identity one, the faults are the
+        # hypervisor's alone (real hardware would not fault: not reflected)
+        dict(name="qemu-dma-hostile-viommu-identity", bed="qemu", guest="linux", timeout=240,
+             settle=(1, 220), expect_exit=True, hv_cmdline="viommu=sidecore",
+             guest_cmdline=f"{BASE} intel_iommu=off sv.nic=e1000e sv.mode=tx sv.bytes={MIB}"
+                           f" sv.tool=nicdma sv.args={args(OFF_TARGETS)}",
+             peer=dict(expect=MIB),
+             require=[r for r in QEMU_OFF if r[0] != "HV: option viommu=off"]
+             + nicdma_ran(OFF_TARGETS)
+             + [("VIOMMU: unit at 0xfed90000 (sidecore)",
+                 r"^VIOMMU: unit at 0xfed90000 .*sidecore")]
+             + [vtd_fault(a, "read" if k == "tx" else "write") for k, a in OFF_TARGETS]
+             + [(f"VTD: stats faults={len(OFF_TARGETS)}",
+                 rf"^VTD: stats faults={len(OFF_TARGETS)} "),
+                req("VIOMMU: faults_reflected=0"),
+                req(f"GUEST: tx bytes={MIB}")],
+             forbid=FORBID + [only_faults(*(a for _, a in OFF_TARGETS)),
+                              ("no guest DMAR fault", r"DMAR: \[DMA")]),
         viommu_case("qemu-dma-hostile-viommu-sidecore", "sidecore",
                     [("VIOMMU: sidecore page0 polled at the end",
                       r"^VIOMMU: sidecore page0 polled\b")]),
