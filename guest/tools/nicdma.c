@@ -412,9 +412,9 @@ static int dma_rx_buffer(uint64_t target)
 	fr = frv;
 	memset(rxv, 0, RING_BYTES);
 	memset(txv, 0, RING_BYTES);
-	memset(fr, 0xff, 6);			   /* broadcast */
+	memset(fr, 0xff, 6);			       /* broadcast */
 	memcpy(fr + 6, "\x02\x00\x00\x00\x00\x02", 6); /* local unicast source */
-	fr[12] = 0x88;				   /* local experimental ethertype */
+	fr[12] = 0x88;				       /* local experimental ethertype */
 	fr[13] = 0xb5;
 	for (i = 14; i < FRAME_BYTES; i++)
 		fr[i] = (uint8_t)i;

@@ -126,8 +126,6 @@ SUITES = {
                 req(f"GUEST: tx bytes={MIB}")],
              forbid=FORBID + [only_faults(*(a for _, a in OFF_TARGETS)),
                               ("no emulated VT-d", r"^VIOMMU: unit at")]),
-        # the guest serviced every fault: no write-1-to-clear bit left, so
-        # the register page is polled RAM again at the end
         # the default viommu=sidecore with the guest's IOMMU off: the NIC's
         # physical domain is the identity one, the faults are the
         # hypervisor's alone (real hardware would not fault: not reflected)
@@ -147,6 +145,8 @@ SUITES = {
                 req(f"GUEST: tx bytes={MIB}")],
              forbid=FORBID + [only_faults(*(a for _, a in OFF_TARGETS)),
                               ("no guest DMAR fault", r"DMAR: \[DMA")]),
+        # the guest serviced every fault: no write-1-to-clear bit left, so
+        # the register page is polled RAM again at the end
         viommu_case("qemu-dma-hostile-viommu-sidecore", "sidecore",
                     [("VIOMMU: sidecore page0 polled at the end",
                       r"^VIOMMU: sidecore page0 polled\b")]),
