@@ -11,6 +11,7 @@
 #include "boot/cmdline.h"
 #include "boot/mm.h"
 #include "drivers/tsc.h"
+#include "lib/bitops.h"
 #include "lib/crc32.h"
 #include "lib/integrity.h"
 #include "lib/log.h"
@@ -40,18 +41,19 @@ static u64 ms_since(u64 t0)
 	return tsc_to_us(tsc_now() - t0) / 1000;
 }
 
-/* test_integrity=1: one changed rodata word, one changed free page. */
+/* test_integrity=1: one changed rodata word, one changed free page (the
+ * pool's last: first-fit allocation reaches it last). */
 static void integrity_corrupt_on_purpose(void)
 {
 	volatile u64 *canary = (volatile u64 *)(uintptr_t)&integrity_canary;
-	u64 *page = mm_alloc_pages(1);
+	hpa_t last = hv_pool.base + (hv_pool.nr_pages - 1) * PAGE_SIZE;
 
 	*canary ^= 1;
-	if (page) {
-		mm_free_pages(page, 1); /* poisoned again, and free */
-		((volatile u64 *)page)[5] = 0;
-		printk("HV: integrity test: flipped rodata at %p, wrote free page word %p\n",
-		       (const void *)canary, (void *)&page[5]);
+	printk("HV: integrity test: flipped rodata at %p\n", (const void *)canary);
+	if (hv_pool.nr_pages && page_pool_page_free(&hv_pool, last)) {
+		((volatile u64 *)page_hva(&hv_pool, last))[5] = 0;
+		printk("HV: integrity test: wrote free page word %#llx\n",
+		       (unsigned long long)(last + 5 * 8));
 	}
 }
 

@@ -216,6 +216,18 @@ static bool page_is_free(const struct page_pool *p, u64 idx)
 	return !(p->bitmap[idx / 64] & BIT(idx % 64));
 }
 
+bool page_pool_page_free(struct page_pool *p, hpa_t hpa)
+{
+	bool f;
+
+	if (!page_pool_contains(p, hpa, 1))
+		return false;
+	spin_lock(&p->lock);
+	f = page_is_free(p, (hpa - p->base) >> PAGE_SHIFT);
+	spin_unlock(&p->lock);
+	return f;
+}
+
 u64 page_pool_poison(struct page_pool *p, u64 pattern)
 {
 	u64 filled = 0;

@@ -84,6 +84,9 @@ u64 page_pool_poison(struct page_pool *p, u64 pattern);
  */
 void page_pool_check_poison(struct page_pool *p, struct page_poison_report *r);
 
+/** Is the page at hpa free right now (a snapshot)? False outside the pool. */
+bool page_pool_page_free(struct page_pool *p, hpa_t hpa);
+
 /** Print "HV: page pool [...] ..." with size, free and peak usage. */
 void page_pool_print(const struct page_pool *p);
 

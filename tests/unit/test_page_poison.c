@@ -68,6 +68,11 @@ static void test_fill_free_only(void **state)
 
 	(void)state;
 	assert_true(a);
+	assert_false(page_pool_page_free(&pool, a + 2 * PAGE_SIZE));
+	assert_true(page_pool_page_free(&pool, a + 3 * PAGE_SIZE));
+	assert_false(page_pool_page_free(&pool, BASE)); /* the bitmap */
+	assert_false(page_pool_page_free(&pool, BASE + NPAGES * PAGE_SIZE));
+	assert_false(page_pool_page_free(&pool, BASE - PAGE_SIZE));
 	memset(hva(a), 0x11, 3 * PAGE_SIZE);
 	assert_int_equal(page_pool_poison(&pool, POISON), free_before);
 	/* the bitmap page and the allocation are untouched */
