@@ -7,6 +7,10 @@
 # MMIO, bad contexts, looping page tables, read-only flips, bad FEADDR, a
 # seeded random register storm). Every subtest prints "GUEST: vtd NAME ok";
 # the hypervisor must stay up and count the errors. Data for bed.py.
+# Debugging: VTDHOSTILE_EXTRA="only=ctx-te-on+pt-sparse,storm=0" appends
+# tool arguments (commas between them) to every case.
+
+import os
 
 from foundation import FATAL, req  # noqa: E402  (same directory)
 
@@ -20,7 +24,9 @@ XFAIL = "iqe-qi-toggle"
 
 def tool(mode, phys, storm, seed):
     return (f"{BASE} sv.mode=none sv.tool=vtdhostile"
-            f" sv.args=mode={mode},phys={phys},storm={storm},seed={seed},xfail={XFAIL}")
+            f" sv.args=mode={mode},phys={phys},storm={storm},seed={seed},xfail={XFAIL}"
+            + ("," + os.environ["VTDHOSTILE_EXTRA"] if os.environ.get("VTDHOSTILE_EXTRA")
+               else ""))
 
 
 HOSTILE_COMMON = [
