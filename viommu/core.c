@@ -49,6 +49,7 @@ static struct {
 	bool page0_mapped;
 	u64 to_trap, to_poll;	/* page 0 switches */
 	unsigned int ctx_fault; /* reason of the NIC's last context fault, 0: none */
+	u32 pending_msi;	/* MSI_* to send once the guest can see the cause */
 	u64 poll_start_tsc;	/* first sidecore poll: the busy fraction's base */
 	u8 last[VTD_REG_PAGE_SIZE], snap[VTD_REG_PAGE_SIZE], img[VTD_REG_PAGE_SIZE];
 } vi;
@@ -128,14 +129,52 @@ static const struct viommu_phys_ops phys_ops = { ph_map, ph_unmap, ph_flush, ph_
 
 /* ---- events ---- */
 
+/*
+ * The unit's interrupts (fault event, invalidation event) are MSIs the guest
+ * programmed; the guest CPU owns its LAPIC, so an IPI with that vector is
+ * the MSI. Compatibility format (SDM Vol. 3A 11.11.1): destination in
+ * address bits 19:12, bit 2 = logical destination mode, vector in data bits
+ * 7:0. The guest has one CPU: a physical destination must be its APIC id; a
+ * logical one (Linux uses flat logical mode, FEADDR 0xfee01004) reaches it
+ * when the destination byte is non-zero (its only logical id) -- resolved
+ * here and sent physically, since the sidecore's own LAPIC mode may differ.
+ */
 static void send_msi(struct viommu_msi m)
 {
-	/* Compatibility-format MSI (SDM Vol. 3A 11.11): destination APIC id in
-	 * address bits 19:12, vector in data bits 7:0; fixed delivery. */
+	u32 dest = (m.addr >> 12) & 0xff;
+	bool logical = m.addr & BIT(2);
+
 	/* vectors 0-15 are illegal for fixed delivery (SDM Vol. 3A 11.5.2) */
 	if ((m.addr & 0xfff00000u) != 0xfee00000u || (m.data & 0xff) < 16)
 		return;
-	lapic_send_fixed((m.addr >> 12) & 0xff, (u8)m.data);
+	if (logical ? dest == 0 : dest != vi.set.guest_apic_id)
+		return; /* addressed to no CPU of the guest's */
+	vi.stats.msis_sent++;
+	lapic_send_fixed(vi.set.guest_apic_id, (u8)m.data);
+}
+
+/*
+ * Interrupts wait until the guest can see why they came: in sidecore mode the
+ * register page must be published (or trapping) first, so events queue them
+ * and flush_msis() sends them after publication (@pre: vi.lock held).
+ */
+#define MSI_FAULT BIT(0)
+#define MSI_INV BIT(1)
+
+static void queue_msi(u32 which)
+{
+	vi.pending_msi |= which;
+}
+
+static void flush_msis(void)
+{
+	u32 m = vi.pending_msi;
+
+	vi.pending_msi = 0;
+	if (m & MSI_FAULT)
+		send_msi(viommu_regs_fault_msi(&vi.regs));
+	if (m & MSI_INV)
+		send_msi(viommu_regs_inv_msi(&vi.regs));
 }
 
 static void context_refresh(void)
@@ -148,7 +187,7 @@ static void context_refresh(void)
 	vi.ctx_fault = r > 0 ? (unsigned int)r : 0;
 	if (r > 0 &&
 	    viommu_regs_record_fault(&vi.regs, vi.set.cfg.nic_sid, 0, (unsigned int)r, false))
-		send_msi(viommu_regs_fault_msi(&vi.regs));
+		queue_msi(MSI_FAULT);
 }
 
 static int inv_context(void *ctx, unsigned int gran, u16 did, u16 sid, u8 fm)
@@ -187,11 +226,11 @@ static void run_queue(void)
 
 	viommu_regs_set_iq_head(&vi.regs, vi.iq.head);
 	if ((r & VIOMMU_IQ_ERROR) && viommu_regs_report_iqe(&vi.regs, vi.iq.err_info))
-		send_msi(viommu_regs_fault_msi(&vi.regs));
+		queue_msi(MSI_FAULT);
 	if (r & VIOMMU_IQ_ERROR)
 		vi.stats.iq_errors++;
 	if ((r & VIOMMU_IQ_WAIT_IRQ) && viommu_regs_set_iwc(&vi.regs))
-		send_msi(viommu_regs_inv_msi(&vi.regs));
+		queue_msi(MSI_INV);
 	vi.stats.inv_cycles_total += tsc_now() - t0;
 	vi.stats.inv_cycles_count++;
 }
@@ -232,9 +271,9 @@ static void handle_events(u32 ev)
 		run_queue();
 	register_invalidation(ev);
 	if (ev & VIOMMU_EV_FAULT_IRQ)
-		send_msi(viommu_regs_fault_msi(&vi.regs));
+		queue_msi(MSI_FAULT);
 	if (ev & VIOMMU_EV_INV_IRQ)
-		send_msi(viommu_regs_inv_msi(&vi.regs));
+		queue_msi(MSI_INV);
 }
 
 /*
@@ -259,8 +298,11 @@ void viommu_reflect_fault(u16 sid, u64 addr, unsigned int reason, bool write)
 	if (m != VIOMMU_SHADOW_IDENTITY) {
 		vi.stats.faults_reflected++;
 		if (viommu_regs_record_fault(&vi.regs, sid, addr, reason, write))
-			send_msi(viommu_regs_fault_msi(&vi.regs));
+			queue_msi(MSI_FAULT);
 	}
+	/* sidecore mode: the next poll publishes page 0, then sends it */
+	if (!vi.page0_mapped)
+		flush_msis();
 	spin_unlock(&vi.lock);
 }
 
@@ -289,6 +331,7 @@ static enum mmio_result viommu_mmio(void *arg, struct mmio_access *a)
 			vi.to_poll++;
 		}
 	}
+	flush_msis(); /* the guest reads the model itself (trapped) or the fresh page */
 	spin_unlock(&vi.lock);
 	return MMIO_HANDLED;
 }
@@ -357,6 +400,7 @@ void viommu_poll(void)
 		vi.stats.loop_busy++;
 	if (vi.stats.loop_busy != busy)
 		vi.stats.busy_cycles += tsc_now() - t0;
+	flush_msis(); /* page 0 is published (or trapping) by now */
 	spin_unlock(&vi.lock);
 }
 
@@ -477,11 +521,12 @@ void viommu_print_stats(void)
 		printk("VIOMMU: sidecore page0 %s, switched to trap %llu times, back to polling %llu times\n",
 		       vi.page0_mapped ? "polled" : "trapped", (unsigned long long)vi.to_trap,
 		       (unsigned long long)vi.to_poll);
-	printk("VIOMMU: faults_reflected=%llu loop_iters=%llu loop_busy=%llu inv_cycles_avg=%llu\n",
+	printk("VIOMMU: faults_reflected=%llu loop_iters=%llu loop_busy=%llu inv_cycles_avg=%llu msis=%llu\n",
 	       (unsigned long long)s->faults_reflected, (unsigned long long)s->loop_iters,
 	       (unsigned long long)s->loop_busy,
 	       (unsigned long long)(s->inv_cycles_count ? s->inv_cycles_total / s->inv_cycles_count
-							: 0));
+							: 0),
+	       (unsigned long long)s->msis_sent);
 	printk("VIOMMU: sidecore busy=%llu.%llu%% of %llu ms polling\n",
 	       (unsigned long long)(busy_permille() / 10),
 	       (unsigned long long)(busy_permille() % 10),

@@ -17,7 +17,8 @@ struct viommu_setup {
 	struct viommu_config cfg;
 	struct vtd_unit *vtd; /* NULL: no physical IOMMU, pass-through only */
 	u8 nic_bus, nic_devfn;
-	bool trap; /* viommu=trap; else sidecore */
+	bool trap;	   /* viommu=trap; else sidecore */
+	u32 guest_apic_id; /* the guest's one CPU: where its MSIs go */
 };
 
 /** Build the unit: model, queue, shadow storage, MMIO region. 0 or -errno. */

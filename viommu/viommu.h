@@ -77,6 +77,7 @@ struct viommu_stats {
 	u64 phys_flushes;	 /* physical IOTLB invalidations of the shadow domain */
 	u64 unmap_invalidations; /* guest invalidations that unmapped >= 1 page */
 	u64 faults_reflected;
+	u64 msis_sent; /* fault/invalidation-event interrupts delivered to the guest */
 	u64 iq_errors;
 	u64 loop_iters, loop_busy;		/* sidecore iterations, those with work */
 	u64 busy_cycles;			/* TSC cycles of the iterations with work */

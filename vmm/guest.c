@@ -384,6 +384,7 @@ static int viommu_setup(const struct guest_platform *p)
 	vs.nic_bus = p->nic->bus;
 	vs.nic_devfn = PCI_DEVFN(p->nic->dev, p->nic->fn);
 	vs.trap = hv_opts.viommu == VIOMMU_TRAP;
+	vs.guest_apic_id = p->guest_apic_id;
 	return viommu_init(&vs);
 }
 
