@@ -240,6 +240,8 @@ class Peer:
         if data:
             if data[0] != self.next_seq & 0xFF:
                 c["udp_sequence_gaps"] += 1
+                self.log("sequence gap after %d datagrams: expected %d, got %d" %
+                         (self.udp_packets, self.next_seq & 0xFF, data[0]))
             self.next_seq = data[0] + 1
         now = time.monotonic()
         if self.t_first is None:
