@@ -5,7 +5,9 @@
 # bed.py connects to a unix socket (case key ctl_keys). Keys are sent while
 # the guest runs (on its "GUEST: peer" line, just before its traffic); the
 # counters must appear on the console mid-run and again at shutdown, and the
-# guest must not see COM2. Data for bed.py.
+# guest must not see COM2 (guest/tools/uarts.sh: /proc/tty/driver/serial
+# shows it as uart:unknown; with ctl=off and a UART there, as a 16550A).
+# Data for bed.py.
 
 import re
 
@@ -56,7 +58,7 @@ SUITES = {
              settle=(1, 220), expect_exit=True,
              hv_cmdline="viommu=sidecore teardown_ms=10 stats_ms=500",
              guest_cmdline=f"{BASE} intel_iommu=on iommu.strict=1 sv.nic=e1000e sv.mode=tx"
-                           f" sv.bytes={MIB}",
+                           f" sv.bytes={MIB} sv.tool=uarts",
              peer=dict(expect=MIB),
              ctl_keys=[(r"^GUEST: peer ", b"hxs")],
              require=QEMU_VIOMMU_COMMON + [
@@ -65,17 +67,23 @@ SUITES = {
                  req("CTL: keys: s = print the counters, h = this help"),
                  req("CTL: unknown key 0x78 ('h' for help)"),
                  ("CTL: counters at t_ms=N", r"^CTL: counters at t_ms=\d+$"),
+                 ("guest: COM1 is a 16550A", r"^GUEST: uart 0: uart:16550A port:000003F8"),
+                 ("guest: COM2 hidden (uart:unknown)",
+                  r"^GUEST: uart 1: uart:unknown port:000002F8"),
                  req(f"GUEST: tx bytes={MIB}")],
              forbid=GUEST_FORBID,
              check=ctl_check),
-        # ctl=off: the port is neither probed nor hidden
+        # ctl=off with a UART on COM2: neither probed nor hidden, the guest has it
         dict(name="qemu-ctl-off", bed="qemu", guest="linux", timeout=240,
              settle=(1, 220), expect_exit=True,
              hv_cmdline="viommu=sidecore ctl=off",
              guest_cmdline=f"{BASE} intel_iommu=on iommu.strict=1 sv.nic=e1000e sv.mode=tx"
-                           f" sv.bytes={MIB}",
+                           f" sv.bytes={MIB} sv.tool=uarts",
              peer=dict(expect=MIB),
-             require=QEMU_VIOMMU_COMMON + [req(f"GUEST: tx bytes={MIB}")],
+             qemu_extra=("-serial", "null"),
+             require=QEMU_VIOMMU_COMMON + [
+                 ("guest: COM2 visible (16550A)", r"^GUEST: uart 1: uart:16550A port:000002F8"),
+                 req(f"GUEST: tx bytes={MIB}")],
              forbid=GUEST_FORBID + [("no control port", lit("CTL: control port")),
                                     ("no STATS lines (stats_ms=0)", r"^STATS: ")]),
     ],
