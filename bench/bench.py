@@ -94,6 +94,10 @@ def parse_console(lines):
     """Counters from one run's console: guest traffic, exits, vIOMMU, VT-d."""
     c = {}
     for ln in lines:
+        m = re.match(r"^GUEST: (tx|rx) bytes=(\d+) packets=(\d+)$", ln)
+        if m:
+            c.setdefault("g_packets", int(m.group(3)))
+            continue
         m = re.match(r"^GUEST: (tx|rx)-stats (sent|received) (.*)$", ln)
         if m:
             for k, v in KV.findall(m.group(3)):
@@ -145,14 +149,21 @@ def parse_console(lines):
     return c
 
 
+TRAFFIC_DONE = re.compile(r"GUEST: (tx|rx)(-stats)? ")
+
+
 def split_console(lines):
-    """(counters at the end, counters of the 'CTL: counters' block or None)."""
-    snap, rest, block = None, [], None
+    """(counters at the end, counters of the 'CTL: counters' block or None).
+    The snapshot only counts when it was complete before the guest reported
+    its traffic (else the interval would not cover the traffic)."""
+    snap, rest, block, traffic_seen = None, [], None, False
     for ln in lines:
+        if TRAFFIC_DONE.search(ln):
+            traffic_seen = True
         if block is None and ln.startswith("CTL: counters at "):
             block = []
         elif block is not None and ln == "CTL: end of counters":
-            snap, block = parse_console(block), None
+            snap, block = (None if traffic_seen else parse_console(block)), None
         elif block is not None:
             block.append(ln)
         else:
@@ -359,7 +370,11 @@ def figures(cfg, mode, nbytes, c, mbps, tsc_mhz):
         if tsc_mhz:
             f["inv_rt_us"] = c["inv_cycles_avg"] / tsc_mhz
     f["phys_expiry"] = d("batches")  # one physical flush per expiry batch
+    f["expired"] = d("expired")
     f["phys_sync"] = f["phys_inv"] - f["phys_expiry"]  # at guest invalidations
+    if mbps:
+        f["xfer_s"] = nbytes * 8 / mbps / 1e6
+    f["npf"] = d("exit_NPF")
     if ginv > 0 and mbps:
         f["us_per_ginv"] = nbytes * 8 / mbps / ginv
     return f
@@ -450,8 +465,10 @@ def plan(cfgs, reps, sweep_modes):
 CSV_COLS = ["stamp", "round", "config", "key", "label", "mode", "bytes", "ok", "reason",
             "wall_s", "guest_kbps", "mbps", "exits", "exits_per_mib", "exits_per_pkt",
             "exits_by_reason", "ginv", "ginv_per_mib", "unmaps", "phys_inv",
-            "vtd_iotlb_flushes", "phys_expiry", "phys_sync", "phys_per_1000_unmaps", "revival_pct", "busy_pct",
-            "inv_rt_cycles", "inv_rt_us", "poll_us", "us_per_ginv", "lost_bytes", "load", "others"]
+            "vtd_iotlb_flushes", "phys_expiry", "expired", "phys_sync",
+            "phys_per_1000_unmaps", "revival_pct", "busy_pct", "inv_rt_cycles", "inv_rt_us",
+            "poll_us", "us_per_ginv", "xfer_s", "npf", "lost_bytes", "load", "others",
+            "peer_bytes", "packets", "total_exits"]
 
 
 def fmt_num(v):
@@ -531,7 +548,7 @@ def main():
         row = dict(stamp=stamp, round=r + 1, config=cfg["id"], key=cfg["key"],
                    label=cfg["label"], mode=mode, bytes=nbytes, ok=int(ok), reason=reason,
                    wall_s=c.get("wall_s"), guest_kbps=c.get("g_kbps"), load=loadavg(),
-                   others=others, **f)
+                   others=others, packets=c.get("g_packets"), **f)
         if ok and mode == "tx":
             row["lost_bytes"] = nbytes - (peer.get("bytes") or 0)
         rows.append(row)
@@ -650,10 +667,11 @@ def run_bochs():
                        os.path.join(work, "emu.log"), dict(os.environ, TERM="xterm"))
     asked, t_fatal = False, None
     try:
-        while emu.running() and time.monotonic() - t0 < 600:
+        while emu.running() and time.monotonic() - t0 < 900:
             time.sleep(0.2)
             for ln in tail.poll():
-                if not asked and ln.startswith("GUEST: peer "):
+                # Bochs is slow to pass the key on: ask before the ARP set-up
+                if not asked and ln.startswith("GUEST: link up"):
                     os.write(master, b"s")
                     asked = True
                 if t_fatal is None and any(m in ln for m in bed.FATAL_MARKERS):
@@ -681,7 +699,10 @@ def run_bochs():
     if ok:
         row.update(figures(cfg, "tx", BOCHS_BYTES, c, None, c.get("tsc_mhz")))
         row["total_exits"] = c.get("exits_total")
+        row["packets"] = c.get("g_packets")
         row["snapshot"] = snap is not None
+        if snap is None:
+            row["reason"] = "no counter snapshot before the traffic"
     say("Bochs: " + (f"{row.get('exits_per_mib', float('nan')):.1f} exits/MiB "
                      f"({row.get('exits_by_reason', '')})" if ok else "FAILED: " + reason)
         + f" ({c['wall_s']} s)")
