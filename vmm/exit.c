@@ -138,10 +138,35 @@ enum exit_action exit_handle_wrmsr(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
-static bool is_power_off(u16 port, u32 val)
+static bool is_pm1_cnt(u16 port)
 {
-	return (port == exit_platform.pm1a_cnt || port == exit_platform.pm1b_cnt) && port &&
-	       (val & ACPI_PM1_SLP_EN);
+	return port && (port == exit_platform.pm1a_cnt || port == exit_platform.pm1b_cnt);
+}
+
+/* An S5 (or any sleep) request: SLP_EN in PM1x_CNT, also written as its high byte. */
+static bool is_power_off(u16 *port, u8 size, u32 *val)
+{
+	if (is_pm1_cnt(*port))
+		return *val & ACPI_PM1_SLP_EN;
+	if (size == 1 && is_pm1_cnt(*port - 1) && ((*val << 8) & ACPI_PM1_SLP_EN)) {
+		*port -= 1; /* replayed as the whole register */
+		*val <<= 8;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * An intercepted write nobody above handled: only plain byte writes to the
+ * 8042 and writes to the PM1 control registers go on to the hardware.
+ * Anything else (the emulators' exit ports, a wide write that reaches a
+ * guarded byte register from a neighbouring port) is dropped.
+ */
+static bool write_passes_through(u16 port, u8 size)
+{
+	if (size == 1 && (port == PORT_KBC_DATA || port == PORT_KBC_CMD))
+		return true;
+	return size <= 2 && (is_pm1_cnt(port) || is_pm1_cnt(port - 1));
 }
 
 /*
@@ -212,7 +237,7 @@ enum exit_action exit_handle_io(struct vcpu *v)
 
 	if (v->exit.io.string)
 		return EXIT_UNHANDLED; /* no string I/O on the ports we filter */
-	if (!v->exit.io.in && is_power_off(port, val)) {
+	if (!v->exit.io.in && is_power_off(&port, size, &val)) {
 		shutdown_port = port;
 		shutdown_pm1_value = val;
 		return EXIT_SHUTDOWN;
@@ -232,9 +257,7 @@ enum exit_action exit_handle_io(struct vcpu *v)
 	} else if (v->exit.io.in) {
 		/* intercepted but not ours: pass through, one access */
 		val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-	} else if (port == PORT_RESET_CONTROL || port == PORT_SYS_CTRL_A ||
-		   port == PORT_QEMU_DEBUG_EXIT || port == PORT_BOCHS_SHUTDOWN) {
-		/* a wide write to a byte register; the emulators' exit ports */
+	} else if (!write_passes_through(port, size)) {
 		platform_writes_dropped++;
 	} else {
 		if (size == 1)

@@ -9,9 +9,10 @@
 #   kbc-pulse    8042 command 0xf0 (pulse output port bits 3:0, bit 0 = reset)
 #   kbc-outport  8042 command 0xd1 + data 0xfc (output port, reset bit low)
 #   port92       System Control Port A 0x92 <- bit 0 (fast reset)
-#   a20          try to mask A20 (0x92 bit 1, 8042 0xdd) and the emulators'
-#                exit ports (0xf4, 0x8900); must all be ignored: the guest
-#                goes on and powers off normally
+#   a20          try to mask A20 (0x92 bit 1, 8042 0xdd), the emulators'
+#                exit ports (0xf4, 0xf5, 0x8900) and a reset through a word
+#                write at 0x91 that reaches 0x92; must all be ignored: the
+#                guest goes on and powers off normally
 # A kind that should end the guest prints "GUEST: crash FAIL still running"
 # if it comes back. Lines: "GUEST: crash ...".
 
@@ -34,7 +35,8 @@ a20)
 	physpoke outb 0x92 $((b & ~3)) || exit 1
 	after=$(physpoke inb 0x92) || exit 1
 	physpoke outb 0x64 0xdd || exit 1
-	physpoke outb 0xf4 0 outb 0x8900 0x53 || exit 1
+	physpoke outb 0xf4 0 outb 0xf5 0 outb 0x8900 0x53 || exit 1
+	physpoke outw 0x91 0x0300 || exit 1
 	a=${after##* }
 	say "a20 port92 before=$b after=$a"
 	[ $((a & 2)) = 2 ] || { say "FAIL A20 masked (port 0x92 bit 1 clear)"; exit 1; }

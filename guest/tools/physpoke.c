@@ -8,7 +8,7 @@
  *   physpoke OP ADDR [VALUE] [OP ADDR [VALUE]]...
  *     r8|r16|r32|r64 ADDR        read
  *     w8|w16|w32|w64 ADDR VALUE  write
- *     inb PORT / outb PORT VALUE port I/O
+ *     inb PORT / outb|outw|outl PORT VALUE  port I/O
  * Prints one line per read ("rNN 0xADDR 0xVALUE", "inb 0xPORT 0xVALUE").
  */
 #include <errno.h>
@@ -98,18 +98,19 @@ int main(int argc, char **argv)
 	int i = 1;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: physpoke r8|r16|r32|r64|w8|w16|w32|w64|inb|outb ADDR [VALUE]...\n");
+		fprintf(stderr, "usage: physpoke r8..r64|w8..w64|inb|outb|outw|outl ADDR [VALUE]...\n");
 		return 2;
 	}
 	while (i < argc) {
 		const char *op = argv[i];
-		int needs_val = op[0] == 'w' || !strcmp(op, "outb");
+		int is_out = !strcmp(op, "outb") || !strcmp(op, "outw") || !strcmp(op, "outl");
+		int needs_val = op[0] == 'w' || is_out;
 
 		if (i + 1 + needs_val >= argc) {
 			fprintf(stderr, "physpoke: %s: missing operand\n", op);
 			return 2;
 		}
-		if (!strcmp(op, "inb") || !strcmp(op, "outb")) {
+		if (!strcmp(op, "inb") || is_out) {
 			uint64_t port = num(argv[i + 1]);
 
 			if (port > 0xffff || iopl(3)) {
@@ -119,8 +120,12 @@ int main(int argc, char **argv)
 			}
 			if (op[0] == 'i')
 				printf("inb %#llx %#x\n", (unsigned long long)port, inb((unsigned short)port));
-			else
+			else if (op[3] == 'b')
 				outb((unsigned char)num(argv[i + 2]), (unsigned short)port);
+			else if (op[3] == 'w')
+				outw((unsigned short)num(argv[i + 2]), (unsigned short)port);
+			else
+				outl((unsigned int)num(argv[i + 2]), (unsigned short)port);
 		} else if ((op[0] == 'r' || op[0] == 'w') &&
 			   (!strcmp(op + 1, "8") || !strcmp(op + 1, "16") || !strcmp(op + 1, "32") ||
 			    !strcmp(op + 1, "64"))) {

@@ -151,7 +151,7 @@ SUITES = {
              guest_cmdline=f"{BASE} panic=-1 sv.mode=none sv.tool=crash sv.args=a20",
              require=[req("HV: ready"), req("GUEST: crash a20 ok"),
                       req("GUEST: tool crash rc=0"),
-                      req("HV: guest platform-port writes dropped=4")] + END_NORMAL,
+                      req("HV: guest platform-port writes dropped=6")] + END_NORMAL,
              forbid=FATAL + NO_CRASH + NO_FAIL),
         # the self-check itself: test_integrity=1 changes a rodata word and
         # a free page on purpose; both must be reported
