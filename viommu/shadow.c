@@ -445,14 +445,21 @@ static int sync_range(struct viommu_shadow *s, iova_t start, iova_t end, bool st
 		n = viommu_walk_range(s->mem, &s->ctx, start, end, cfg->sllps_2m, cfg->sllps_1g,
 				      cfg->mgaw, ~0ULL, sync_page_cb, &p);
 		if (n < 0) {
-			/* Pages the walk did not reach are swept: they fault, safely. */
+			/*
+			 * Pages the walk did not reach are swept: they fault,
+			 * safely. Running out of budget is final (the same tree
+			 * runs out again), so it is reported like full storage:
+			 * -ENOMEM, pages not shadowed; never a "try again" error,
+			 * which would stall the guest's queue at the descriptor.
+			 */
 			s->st->walk_faults++;
 			report(s, "guest table walk", start, (int)n);
-			p.err = p.err ? p.err : (int)n;
+			if (!p.err)
+				p.err = n == -E2BIG ? -ENOMEM : (int)n;
 		}
 		free_before = s->nr_ents - s->used;
 		err = sweep(s, start, end, strict, now_tsc, fa);
-		if (p.err != -ENOMEM || s->nr_ents - s->used <= free_before)
+		if (n < 0 || p.err != -ENOMEM || s->nr_ents - s->used <= free_before)
 			break;
 	}
 	return p.err ? p.err : err;

@@ -100,7 +100,8 @@ int __must_check viommu_shadow_context_changed(struct viommu_shadow *s, gpa_t ro
  * entry that changed or went. (inv_global/inv_domain/inv_page are counted
  * by the caller, viommu/iq.c; this counts walks, maps, unmaps, flushes.)
  * Returns 0; -ENOMEM when pages could not be shadowed for lack of storage
- * (they stay unmapped: the device faults on them); -EINVAL for a bad
+ * or because the guest's tables exhausted VIOMMU_WALK_RANGE_BUDGET (final,
+ * not worth a retry; they stay unmapped: the device faults on them); -EINVAL for a bad
  * granularity; or a phys call's error. Never leaves a physical translation
  * the guest forbade, except deferred ones inside their window.
  */

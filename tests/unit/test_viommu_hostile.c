@@ -92,6 +92,35 @@ static void test_sparse_tree_bounded(void **state)
 	bed_expect_record_is_phys(b);
 }
 
+/*
+ * An invalidation whose walk runs out of budget is done, not "not yet":
+ * the pages it did not reach stay unmapped (they fault, safely), and the
+ * caller must not be told to retry (viommu/iq.h: a hook's negative errno
+ * stops the queue AT the descriptor, and the retry would run out again:
+ * the guest's queue stalled for good in qemu-hostile with sparse=512).
+ * The same -ENOMEM as for full storage: pages could not be shadowed.
+ */
+static void test_sparse_tree_no_retry(void **state)
+{
+	int rc;
+
+	(void)state;
+	bed_init(b, 0, 0, 65536);
+	build_sparse(512);
+	rc = bed_inv(b, VTD_IOTLB_GRAN_GLOBAL, 0, 0, 0);
+	assert_int_equal(rc, -ENOMEM);
+	assert_int_equal(b->st.walk_faults, 1);
+	rc = bed_inv(b, VTD_IOTLB_GRAN_DOMAIN, BED_DID, 0, 0);
+	assert_int_equal(rc, -ENOMEM);
+	/* a context change over the same tree: the same answer */
+	fake_guest_set_context_raw(&b->g, BED_SID, VTD_CTX_LO_P | b->g.slpt_gpa,
+				   FIELD_PREP(VTD_CTX_HI_AW, VTD_AW_48BIT) |
+					   FIELD_PREP(VTD_CTX_HI_DID, BED_DID + 1));
+	assert_int_equal(bed_ctx(b, true), -ENOMEM);
+	bed_expect_phys_within_guest(b);
+	bed_expect_record_is_phys(b);
+}
+
 static void test_loop_tree_bounded(void **state)
 {
 	(void)state;
@@ -109,6 +138,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_sparse_tree_bounded, bed_teardown),
+		cmocka_unit_test_teardown(test_sparse_tree_no_retry, bed_teardown),
 		cmocka_unit_test_teardown(test_loop_tree_bounded, bed_teardown),
 	};
 
