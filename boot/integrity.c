@@ -24,16 +24,22 @@ static const u64 integrity_canary __used = 0x43414e4152592121ULL;
 static u32 crc_recorded;
 static bool recorded, checked, verdict;
 
+/* Section bounds as addresses (linker symbols are distinct objects to C). */
+static size_t span(const u8 *start, const u8 *end)
+{
+	return (size_t)((uintptr_t)end - (uintptr_t)start);
+}
+
 static u64 image_bytes(void)
 {
-	return (u64)(__text_end - __text_start) + (u64)(__rodata_end - __rodata_start);
+	return span(__text_start, __text_end) + span(__rodata_start, __rodata_end);
 }
 
 static u32 image_crc(void)
 {
-	u32 c = crc32(0, __text_start, (size_t)(__text_end - __text_start));
+	u32 c = crc32(0, __text_start, span(__text_start, __text_end));
 
-	return crc32(c, __rodata_start, (size_t)(__rodata_end - __rodata_start));
+	return crc32(c, __rodata_start, span(__rodata_start, __rodata_end));
 }
 
 static u64 ms_since(u64 t0)
@@ -53,7 +59,7 @@ static void integrity_corrupt_on_purpose(void)
 	if (hv_pool.nr_pages && page_pool_page_free(&hv_pool, last)) {
 		((volatile u64 *)page_hva(&hv_pool, last))[5] = 0;
 		printk("HV: integrity test: wrote free page word %#llx\n",
-		       (unsigned long long)(last + 5 * 8));
+		       (unsigned long long)last + 5 * sizeof(u64));
 	}
 }
 
