@@ -545,8 +545,12 @@ int viommu_shadow_context_changed(struct viommu_shadow *s, gpa_t root_gpa, bool 
 	if (!s->cfg->phys_iommu) {
 		/* Nothing can enforce a translation or a block here. */
 		(void)to_identity(s);
-		pr_warn("no physical IOMMU: NIC context %s refused, DMA stays untranslated\n",
-			fr ? "fault" : "with translation");
+		/* the guest can repeat this at will: 1st, 2nd, 4th, 8th... only */
+		s->refusals++;
+		if (!(s->refusals & (s->refusals - 1)))
+			pr_warn("no physical IOMMU: NIC context %s refused, DMA stays untranslated (%llu so far)\n",
+				fr ? "fault" : "with translation",
+				(unsigned long long)s->refusals);
 		return fr ? fr : VTD_FR_CTX_INVALID;
 	}
 	if (fr)

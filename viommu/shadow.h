@@ -50,6 +50,7 @@ struct viommu_shadow {
 	bool phys_translated; /* what phys->select was last told */
 	u64 last_expire_tsc;  /* last expiry pass that completed */
 	u64 errors;	      /* failed phys calls / full storage, logged sparsely */
+	u64 refusals;	      /* contexts refused without a physical IOMMU (logged sparsely) */
 };
 
 /** Bytes of storage for nr_entries slots (what init will use at most). */

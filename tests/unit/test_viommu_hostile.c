@@ -121,6 +121,32 @@ static void test_sparse_tree_no_retry(void **state)
 	bed_expect_record_is_phys(b);
 }
 
+/*
+ * Without a physical IOMMU every translated or faulting context the guest
+ * makes current is refused with a warning. A hostile guest can do that as
+ * fast as it can write GCMD: the warning must be rate-limited (it went to
+ * the shared console once per refusal, tearing the guest's own lines in
+ * bochs-hostile), while every refusal is still returned and counted.
+ */
+static void test_refusal_warning_limited(void **state)
+{
+	const char *log, *p;
+	unsigned int lines = 0;
+
+	(void)state;
+	bed_init_raw(b, 0, 0, 256, false);
+	fake_guest_set_context(&b->g, BED_SID, BED_DID, 4, VTD_TT_UNTRANSLATED);
+	harness_log_clear();
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(bed_ctx(b, true), VTD_FR_CTX_INVALID);
+	log = harness_log();
+	for (p = log; (p = strstr(p, "refused")) != NULL; p++)
+		lines++;
+	assert_true(lines >= 1);
+	assert_true(lines <= 11); /* 1st, 2nd, 4th, ... 512th */
+	assert_int_equal(viommu_shadow_mode(&b->s), VIOMMU_SHADOW_IDENTITY);
+}
+
 static void test_loop_tree_bounded(void **state)
 {
 	(void)state;
@@ -140,7 +166,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_sparse_tree_bounded, bed_teardown),
 		cmocka_unit_test_teardown(test_sparse_tree_no_retry, bed_teardown),
 		cmocka_unit_test_teardown(test_loop_tree_bounded, bed_teardown),
+		cmocka_unit_test_teardown(test_refusal_warning_limited, bed_teardown),
 	};
+
+	harness_init();
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
