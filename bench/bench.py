@@ -480,7 +480,8 @@ def fmt_num(v):
 def main():
     ap = argparse.ArgumentParser(description="Sidevisor benchmarks (make bench)")
     ap.add_argument("--quick", action="store_true", default=os.environ.get("QUICK") == "1",
-                    help="one round, 1 MiB, sweep 0/2/10/20 ms on transmit only, no Bochs (< 5 min)")
+                    help="one round, 1 MiB, sweep 0/2/10/20 ms on transmit only, no Bochs "
+                    "(< 5 min on an idle host)")
     ap.add_argument("--reps", type=int, help="rounds (default 3; quick 1)")
     ap.add_argument("--mib", type=float, help="MiB per run (default 4; quick 1)")
     ap.add_argument("--no-bochs", action="store_true", help="skip the Bochs/VMX run")
