@@ -1387,7 +1387,12 @@ static void t_storm(void)
 	}
 	note("seed=%llu writes=%llu (64-bit %llu, byte %llu)", seed, (unsigned long long)n,
 	     (unsigned long long)n8, (unsigned long long)nodd);
-	CHECK(r32(VER) == 0x10, "VER=%#x after the storm", r32(VER));
+	{
+		unsigned int polls;
+
+		/* sidecore: the storm's last store may still sit in polled RAM */
+		CHECK(ro_settles32(VER, 0x10, &polls), "VER=%#x after the storm", r32(VER));
+	}
 	end("storm");
 }
 
