@@ -232,6 +232,10 @@ def build_iso(cfg, mode, nbytes):
         raise SystemExit("bench: mkiso failed:\n" + r.stdout + r.stderr)
 
 
+# QEMU names its vCPU threads ("CPU 0/TCG"): host CPU time per vCPU, from /proc
+NAMED_THREADS = ("-name", "sidevisor-bench,debug-threads=on")
+
+
 def run_one(cfg, mode, nbytes, tag, timeout):
     """One boot of one configuration; returns (counters, peer summary, why)."""
     work = os.path.join(OUT, "runs", tag)
@@ -249,20 +253,22 @@ def run_one(cfg, mode, nbytes, tag, timeout):
     if cfg.get("bare"):
         kernel, initrd, _ = bed.guest_files({"guest": "linux"})
         argv = bed.qemu_argv(None, raw, stream_port=peer.port, iommu=cfg["iommu"],
-                             direct=(kernel, initrd, guest_cmdline(cfg, mode, nbytes)))
+                             direct=(kernel, initrd, guest_cmdline(cfg, mode, nbytes)),
+                             extra=NAMED_THREADS)
     else:
         # COM2 is the hypervisor's control port (ctl=com2, hidden from the
         # guest): 's' prints every counter, our snapshot before the traffic.
         sock = ctl_sock_path(work)
         argv = bed.qemu_argv(iso_path(cfg, mode), raw, stream_port=peer.port, extra=(
             "-chardev", f"socket,id=ctl,path={sock},server=on,wait=off",
-            "-serial", "chardev:ctl"))
+            "-serial", "chardev:ctl", *NAMED_THREADS))
     with open(os.path.join(work, "cmd"), "w") as f:
         f.write(" ".join(bed.sh_quote(a) for a in argv) + "\n")
     tail = bed.SerialTail(raw, os.path.join(work, "console.log"))
     t0 = time.monotonic()
     emu = bed.Emulator("qemu", argv, work, os.path.join(work, "emu.log"))
     why, t_fatal, ctl, asked = "timeout", None, None, False
+    cpu_a = cpu_b = None
     try:
         while True:
             time.sleep(bed.POLL_S)
@@ -275,6 +281,11 @@ def run_one(cfg, mode, nbytes, tag, timeout):
                 # the last marker before udpsend starts: snapshot the counters
                 if ctl is not None and not asked and ln.startswith("GUEST: peer "):
                     asked = ctl_send(ctl, b"s")
+                # host CPU time of QEMU's vCPU threads over the transfer
+                if ln.startswith("GUEST: peer ") and cpu_a is None:
+                    cpu_a = (now, thread_cpu(emu.proc.pid))
+                elif TRAFFIC_DONE.match(ln) and cpu_a is not None and cpu_b is None:
+                    cpu_b = (now, thread_cpu(emu.proc.pid))
             if not emu.running():
                 why = "exited"
                 break
@@ -294,7 +305,31 @@ def run_one(cfg, mode, nbytes, tag, timeout):
     c, snap = split_console(tail.lines)
     c["snap"] = snap
     c["wall_s"] = round(time.monotonic() - t0, 1)
+    if cpu_a and cpu_b and cpu_b[0] > cpu_a[0]:
+        dt = cpu_b[0] - cpu_a[0]
+        for name, key in (("CPU 0/TCG", "host_cpu0_pct"), ("CPU 1/TCG", "host_cpu1_pct")):
+            if name in cpu_a[1] and name in cpu_b[1]:
+                c[key] = 100 * (cpu_b[1][name] - cpu_a[1][name]) / dt
     return c, summary or {}, why
+
+
+def thread_cpu(pid):
+    """{thread name: CPU seconds (user + system)} of one process's threads."""
+    out, hz = {}, os.sysconf("SC_CLK_TCK")
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as fh:
+                st = fh.read()
+        except OSError:
+            continue
+        name = st[st.index("(") + 1:st.rindex(")")]
+        f = st[st.rindex(")") + 2:].split()
+        out[name] = out.get(name, 0) + (int(f[11]) + int(f[12])) / hz
+    return out
 
 
 def judge(cfg, mode, nbytes, c, peer, why):
@@ -337,6 +372,9 @@ def judge(cfg, mode, nbytes, c, peer, why):
 def figures(cfg, mode, nbytes, c, mbps, tsc_mhz):
     """Derived figures; counters are the traffic's: shutdown minus snapshot."""
     f = {"mbps": mbps}
+    for k in ("host_cpu0_pct", "host_cpu1_pct"):
+        if c.get(k) is not None:
+            f[k] = c[k]
     snap = c.get("snap")
     if cfg.get("bare") or mode == "base" or not snap:
         return f
@@ -468,7 +506,7 @@ CSV_COLS = ["stamp", "round", "config", "key", "label", "mode", "bytes", "ok", "
             "vtd_iotlb_flushes", "phys_expiry", "expired", "phys_sync",
             "phys_per_1000_unmaps", "revival_pct", "busy_pct", "inv_rt_cycles", "inv_rt_us",
             "poll_us", "us_per_ginv", "xfer_s", "npf", "lost_bytes", "load", "others",
-            "peer_bytes", "packets", "total_exits"]
+            "peer_bytes", "packets", "total_exits", "host_cpu0_pct", "host_cpu1_pct"]
 
 
 def fmt_num(v):

@@ -38,7 +38,7 @@ FIGS = [
 
 
 EXTRA = ["exits", "ginv", "unmaps", "phys_inv", "phys_expiry", "expired", "phys_sync",
-         "inv_rt_cycles", "xfer_s", "npf"]
+         "inv_rt_cycles", "xfer_s", "npf", "host_cpu0_pct", "host_cpu1_pct"]
 
 
 def stat(vals):
@@ -76,6 +76,11 @@ def cell(st, fmt="{:.1f}"):
     if lo == hi:
         return fmt.format(med)
     return f"{fmt.format(med)} [{fmt.format(lo)}–{fmt.format(hi)}]"
+
+
+def cpus(a):
+    c0, c1 = a.get("host_cpu0_pct"), a.get("host_cpu1_pct")
+    return "–" if c0 is None or c1 is None else f"{c0[0]:.0f} / {c1[0]:.0f}"
 
 
 def ratio(agg, cid, mode):
@@ -266,8 +271,13 @@ def render_md(agg, cfgs, meta, bochs, plots):
     add("Median [min–max] over the rounds; ratios are medians against configuration 1 of this "
         "invocation. Transmit: payload bytes counted by the peer over its first-to-last "
         "arrival; receive: bytes counted by the guest over its own clock.\n")
-    add("| # | configuration | transmit Mbit/s | ÷ 1 | receive Mbit/s | ÷ 1 | runs ok |")
-    add("| --- | --- | --- | --- | --- | --- | --- |")
+    add("The last two columns: host CPU time of QEMU's two vCPU threads during the transfer "
+        "(from the guest's `GUEST: peer` to its `GUEST: tx/rx bytes` line, /proc) as a "
+        "percentage of that wall time; vCPU 1 is the sidecore under Sidevisor and idle in the "
+        "bare guests.\n")
+    add("| # | configuration | transmit Mbit/s | ÷ 1 | receive Mbit/s | ÷ 1 | runs ok | "
+        "host CPU % of vCPU 0 / vCPU 1, tx | rx |")
+    add("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for cfg in cfgs:
         if cfg.get("sweep_only"):
             continue
@@ -278,7 +288,7 @@ def render_md(agg, cfgs, meta, bochs, plots):
         n = sum(a.get("n", 0) for a in (tx, rx))
         add(f"| {cid} | {cfg['label']} | {cell(tx.get('mbps'))} | "
             f"{'–' if rt is None else f'{rt:.2f}'} | {cell(rx.get('mbps'))} | "
-            f"{'–' if rr is None else f'{rr:.2f}'} | {nok}/{n} |")
+            f"{'–' if rr is None else f'{rr:.2f}'} | {nok}/{n} | {cpus(tx)} | {cpus(rx)} |")
     fails = [(cfg, m, r) for cfg in cfgs for m in ("tx", "rx")
              for r in agg.get((cfg["id"], m), {}).get("fails", [])]
     if fails:
@@ -417,7 +427,11 @@ def analysis(agg, cfgs, meta):
         "them; the bare guest's second vCPU halts and leaves a core free. Configuration 4 "
         "(Sidevisor, no vIOMMU) isolates this: "
         f"{f(ratio(agg, off, 'tx'))} x bare on transmit, {f(ratio(agg, off, 'rx'))} x on "
-        "receive. (3) Every poll iteration copies and compares the whole 4 KiB register "
+        "receive. During the sidecore transfers the guest's vCPU thread got "
+        f"{f(m(side, 'tx', 'host_cpu0_pct'), '{:.0f}')} % of a host core and the sidecore's "
+        f"{f(m(side, 'tx', 'host_cpu1_pct'), '{:.0f}')} % (transmit; bare Linux's vCPU: "
+        f"{f(m(1, 'tx', 'host_cpu0_pct'), '{:.0f}')} %): on an idle two-core host both would "
+        "be near 100 %. (3) Every poll iteration copies and compares the whole 4 KiB register "
         "page, renders the model and compare-exchanges changed words: thousands of emulated "
         "instructions between two looks at IQT. (4) On a shared host, the vCPU threads are "
         "descheduled for whole scheduler slices (milliseconds) whenever other work runs; "
