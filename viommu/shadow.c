@@ -549,8 +549,7 @@ int viommu_shadow_context_changed(struct viommu_shadow *s, gpa_t root_gpa, bool 
 		s->refusals++;
 		if (!(s->refusals & (s->refusals - 1)))
 			pr_warn("no physical IOMMU: NIC context %s refused, DMA stays untranslated (%llu so far)\n",
-				fr ? "fault" : "with translation",
-				(unsigned long long)s->refusals);
+				fr ? "fault" : "with translation", (unsigned long long)s->refusals);
 		return fr ? fr : VTD_FR_CTX_INVALID;
 	}
 	if (fr)
