@@ -93,6 +93,8 @@ static u64 *table_at(const struct vtd_pt *t, u64 e)
 /* A zeroed table page: 0 with *tab and *pa set, or -ENOMEM. */
 static int new_table(struct vtd_pt *t, u64 **tab, hpa_t *pa)
 {
+	if (t->max_tables && t->nr_tables >= t->max_tables)
+		return -ENOMEM; /* a guest-driven tree must not drain the pool */
 	*tab = t->mem->alloc_page(t->mem->ctx, pa);
 	if (!*tab)
 		return -ENOMEM;
@@ -111,6 +113,7 @@ int vtd_pt_init(struct vtd_pt *t, unsigned int levels, unsigned int addr_bits, u
 	t->flags = flags;
 	t->mem = mem;
 	t->nr_tables = 0;
+	t->max_tables = 0;
 	t->nr_splits = 0;
 	if (new_table(t, &t->root, &t->root_pa)) {
 		t->root = NULL;

@@ -44,6 +44,7 @@ struct vtd_pt {
 	u64 *root;
 	const struct vtd_pt_ops *mem;
 	u64 nr_tables; /* table pages in use (root included) */
+	u64 max_tables; /* budget of table pages, 0 = none (set after init) */
 	u64 nr_splits; /* superpages split to punch holes */
 };
 

@@ -31,6 +31,7 @@
 
 #define VIOMMU_SHADOW_DID 2
 #define VIOMMU_SHADOW_ENTRIES 65536
+#define VIOMMU_SHADOW_MAX_TABLES 2048 /* 8 MiB of the pool */
 
 static struct {
 	struct viommu_setup set;
@@ -225,10 +226,9 @@ static void run_queue(void)
 				  &guest_mem, &inv_ops, &vi.stats);
 
 	viommu_regs_set_iq_head(&vi.regs, vi.iq.head);
+	/* iq.c counts the error (iq_errors) */
 	if ((r & VIOMMU_IQ_ERROR) && viommu_regs_report_iqe(&vi.regs, vi.iq.err_info))
 		queue_msi(MSI_FAULT);
-	if (r & VIOMMU_IQ_ERROR)
-		vi.stats.iq_errors++;
 	if ((r & VIOMMU_IQ_WAIT_IRQ) && viommu_regs_set_iwc(&vi.regs))
 		queue_msi(MSI_INV);
 	vi.stats.inv_cycles_total += tsc_now() - t0;
@@ -266,8 +266,10 @@ static void handle_events(u32 ev)
 	}
 	if (ev & VIOMMU_EV_IQE_CLEARED)
 		viommu_iq_clear_error(&vi.iq);
+	/* spec 6.5.2: the queue stays stopped while FSTS.IQE is set, even if
+	 * QIE is toggled meanwhile */
 	if ((ev & (VIOMMU_EV_QIE | VIOMMU_EV_IQT | VIOMMU_EV_IQE_CLEARED)) &&
-	    viommu_regs_qi_enabled(&vi.regs))
+	    viommu_regs_qi_enabled(&vi.regs) && !viommu_regs_iqe_pending(&vi.regs))
 		run_queue();
 	register_invalidation(ev);
 	if (ev & VIOMMU_EV_FAULT_IRQ)
@@ -457,6 +459,9 @@ int viommu_start(void)
 
 	if (vi.set.vtd)
 		err = vtd_domain_init(&vi.dom, vi.set.vtd, VIOMMU_SHADOW_DID);
+	/* the guest shapes this tree: bound it (a map past it stays unmapped, faults) */
+	if (!err && vi.set.vtd)
+		vi.dom.pt.max_tables = VIOMMU_SHADOW_MAX_TABLES;
 	return err;
 }
 

@@ -503,6 +503,19 @@ static void test_exhaustion(void **state)
 	expect_map(&t, GiB(1), GiB(3), GiB(1), VTD_PT_R | VTD_PT_W);
 	fm->budget = -1;
 	pt_free(&t);
+
+	/* the tree's own budget (max_tables) binds though memory is plenty */
+	assert_int_equal(vtd_pt_init(&t, 4, 48, 0, &fm->ops), 0);
+	t.max_tables = 5;
+	assert_int_equal(vtd_pt_map(&t, 0, GiB(1), PAGE_SIZE, VTD_PT_R), 0); /* root + 3 */
+	assert_int_equal(t.nr_tables, 4);
+	assert_int_equal(vtd_pt_map(&t, MiB(2), GiB(1), PAGE_SIZE, VTD_PT_R), 0); /* +1 PT */
+	assert_int_equal(vtd_pt_map(&t, MiB(4), GiB(1), PAGE_SIZE, VTD_PT_R), -ENOMEM);
+	assert_int_equal(t.nr_tables, 5);
+	assert_coherent(&t);
+	expect_unmapped(&t, MiB(4));
+	expect_map(&t, MiB(2), GiB(1), PAGE_SIZE, VTD_PT_R);
+	pt_free(&t);
 }
 
 /* Random map/unmap against a page-granular model of a 64 MiB window. */
