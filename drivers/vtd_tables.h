@@ -43,9 +43,9 @@ struct vtd_pt {
 	hpa_t root_pa;
 	u64 *root;
 	const struct vtd_pt_ops *mem;
-	u64 nr_tables; /* table pages in use (root included) */
+	u64 nr_tables;	/* table pages in use (root included) */
 	u64 max_tables; /* budget of table pages, 0 = none (set after init) */
-	u64 nr_splits; /* superpages split to punch holes */
+	u64 nr_splits;	/* superpages split to punch holes */
 };
 
 /**
