@@ -80,8 +80,10 @@ step fuzz fuzz make --no-print-directory fuzz-smoke
 step lint lint make --no-print-directory lint
 # make test's suites; make test-full (FULL=1) adds the slow ones. SUITES=
 # overrides the list (e.g. SUITES="qemu-linux" make test).
-suites="qemu-foundation bochs-foundation qemu-linux qemu-viommu qemu-linux-errors bochs-linux"
-full_suites=""
+suites="qemu-foundation bochs-foundation qemu-linux qemu-viommu qemu-linux-errors"
+suites="$suites qemu-isolation-cpu qemu-isolation-dma qemu-hostile qemu-monitor qemu-soak-short"
+suites="$suites bochs-linux"
+full_suites="qemu-isolation-cpu-more bochs-linux-more bochs-isolation-cpu bochs-hostile"
 [ "${FULL:-0}" = 1 ] && suites="$suites $full_suites"
 suites=${SUITES:-$suites}
 for suite in $suites; do

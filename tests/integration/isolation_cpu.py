@@ -132,16 +132,9 @@ SUITES = {
         # ... and with reboot=t, by a triple fault
         with_forbid(crash_case("qemu-iso-triple-poweroff", "qemu", "panic", "poweroff",
                                PANIC + [TRIPLE], guest_extra="reboot=t"), NOT_RESET),
-        with_forbid(crash_case("qemu-iso-triple-reset", "qemu", "panic", "reset",
-                               PANIC + [TRIPLE], guest_extra="reboot=t"), NOT_RESET),
-        with_forbid(crash_case("qemu-iso-panic-halt", "qemu", "panic", "halt",
-                               PANIC + [RESET_ANY]), NOT_TRIPLE),
         # the machine's reset controls, poked directly: each one ends the
-        # guest, none reaches the hardware (QEMU would reset and exit)
-        with_forbid(crash_case("qemu-iso-reset-kbc-pulse", "qemu", "kbc-pulse", "poweroff",
-                               [reset_req("0x64")]), NOT_TRIPLE),
-        with_forbid(crash_case("qemu-iso-reset-kbc-outport", "qemu", "kbc-outport", "poweroff",
-                               [reset_req("0x60")]), NOT_TRIPLE),
+        # guest, none reaches the hardware (QEMU would reset and exit); the
+        # 8042 paths are in qemu-isolation-cpu-more
         with_forbid(crash_case("qemu-iso-reset-port92", "qemu", "port92", "poweroff",
                                [reset_req("0x92")]), NOT_TRIPLE),
         # A20 (would alias the hypervisor's memory above 1 MiB onto guest RAM)
@@ -169,6 +162,17 @@ SUITES = {
                       req("HV: integrity 1 free pages changed"),
                       req("HV: powering off")],
              forbid=FATAL + NO_CRASH + NO_FAIL + [("no integrity ok", r"image=ok")]),
+    ],
+    # make test-full: the other crash actions and reset paths
+    "qemu-isolation-cpu-more": [
+        with_forbid(crash_case("qemu-iso-triple-reset", "qemu", "panic", "reset",
+                               PANIC + [TRIPLE], guest_extra="reboot=t"), NOT_RESET),
+        with_forbid(crash_case("qemu-iso-panic-halt", "qemu", "panic", "halt",
+                               PANIC + [RESET_ANY]), NOT_TRIPLE),
+        with_forbid(crash_case("qemu-iso-reset-kbc-pulse", "qemu", "kbc-pulse", "poweroff",
+                               [reset_req("0x64")]), NOT_TRIPLE),
+        with_forbid(crash_case("qemu-iso-reset-kbc-outport", "qemu", "kbc-outport", "poweroff",
+                               [reset_req("0x60")]), NOT_TRIPLE),
     ],
     "bochs-isolation-cpu": [
         # VMX/EPT; no IOMMU on Bochs, so no VT-d page to test
