@@ -430,8 +430,8 @@ def analysis(agg, cfgs, meta):
         "receive. During the sidecore transfers the guest's vCPU thread got "
         f"{f(m(side, 'tx', 'host_cpu0_pct'), '{:.0f}')} % of a host core and the sidecore's "
         f"{f(m(side, 'tx', 'host_cpu1_pct'), '{:.0f}')} % (transmit; bare Linux's vCPU: "
-        f"{f(m(1, 'tx', 'host_cpu0_pct'), '{:.0f}')} %): on an idle two-core host both would "
-        "be near 100 %. (3) Every poll iteration copies and compares the whole 4 KiB register "
+        f"{f(m(1, 'tx', 'host_cpu0_pct'), '{:.0f}')} %): every moment the sidecore's thread "
+        "is not running is added to the guest's wait. (3) Every poll iteration copies and compares the whole 4 KiB register "
         "page, renders the model and compare-exchanges changed words: thousands of emulated "
         "instructions between two looks at IQT. (4) On a shared host, the vCPU threads are "
         "descheduled for whole scheduler slices (milliseconds) whenever other work runs; "
@@ -441,7 +441,8 @@ def analysis(agg, cfgs, meta):
     text = ("**Sidecore vs trap.** Trapping costs "
             f"{f(m(trap0, 'tx', 'exits_per_pkt'), '{:.1f}')} exits per transmitted packet "
             "(each register access is an NPF exit, ~9 µs per VMRUN/#VMEXIT round trip here), "
-            f"the sidecore {f(m(s0, 'tx', 'exits_per_pkt'), '{:.3f}')}. Strict (teardown 0), "
+            f"the sidecore {f(m(s0, 'tx', 'exits_per_pkt'), '{:.3f}')} (`/init`'s, as with "
+            "viommu=off). Strict (teardown 0), "
             f"trap mode moved {f(rt)} x bare on transmit, the sidecore {f(rs)} x. ")
     if rt is not None and rs is not None and rt >= rs:
         text += ("Here trapping is not slower: an exit is handled at once on the guest's own "
@@ -472,7 +473,17 @@ def analysis(agg, cfgs, meta):
         f"{f(ratio(agg, s0, 'rx'))} x. Teardown removes physical invalidations (next "
         "paragraph) but not the guest's own synchronous invalidation round trips, which "
         "dominate here; it cannot close the gap while each round trip costs what it costs "
-        "on this testbed.\n")
+        "on this testbed."
+        + ("" if None in (ratio(agg, side, "tx"), ratio(agg, s0, "tx"))
+           or ratio(agg, side, "tx") >= ratio(agg, s0, "tx") else
+           " Here teardown was even slower on transmit. Its own work was not the cause (the "
+           f"sidecore's processing per queue run: {f(m(side, 'tx', 'inv_rt_us'), '{:.0f}')} µs "
+           f"with teardown, {f(m(s0, 'tx', 'inv_rt_us'), '{:.0f}')} µs strict); the "
+           f"sidecore's vCPU thread ran {f(m(side, 'tx', 'host_cpu1_pct'), '{:.0f}')} % of the "
+           f"transfer with teardown and {f(m(s0, 'tx', 'host_cpu1_pct'), '{:.0f}')} % strict: "
+           "a scheduling effect more than a cost of teardown; the default run's three "
+           "rounds show whether it persists.")
+        + "\n")
     add("**Physical invalidations per 1000 guest unmaps.** With teardown "
         f"{meta['teardown_n']} ms the shadow needed "
         f"{f(m(side, 'tx', 'phys_per_1000_unmaps'), '{:.0f}')}"
@@ -500,7 +511,9 @@ def analysis(agg, cfgs, meta):
         "configurations only within one invocation. Throughput of bare Linux varies by about "
         "±20 % run to run here. The runs are interleaved (A B C ... per round), so drift hits "
         "every configuration alike, but a busy neighbour hurts the configurations that need "
-        "both host cores (all Sidevisor ones) most.\n")
+        "both host cores (all Sidevisor ones) most. Receive is timed by the guest from its "
+        "first to its last datagram; for bare Linux a 1 MiB receive lasts only a few tens of "
+        "milliseconds, so those figures are the least stable (QUICK=1 has one run each).\n")
     add("## Running it\n")
     add("```sh\n"
         "make test            # once: builds the hypervisor and the guest, installs packages\n"
