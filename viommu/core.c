@@ -50,8 +50,11 @@ static struct {
 	bool page0_mapped;
 	u64 to_trap, to_poll;	/* page 0 switches */
 	unsigned int ctx_fault; /* reason of the NIC's last context fault, 0: none */
-	u32 pending_msi;	/* MSI_* to send once the guest can see the cause */
-	u64 poll_start_tsc;	/* first sidecore poll: the busy fraction's base */
+	u32 pending_msi;
+	u32 polls_since_scan; /* sidecore: polls since the last full page compare */
+	u64 next_expire_tsc;
+		/* the next teardown batch */ /* MSI_* to send once the guest can see the cause */
+	u64 poll_start_tsc;		      /* first sidecore poll: the busy fraction's base */
 	u8 last[VTD_REG_PAGE_SIZE], snap[VTD_REG_PAGE_SIZE], img[VTD_REG_PAGE_SIZE];
 } vi;
 
@@ -385,6 +388,45 @@ static void sidecore_step(void)
 	memcpy(vi.last, vi.img, sizeof(vi.last));
 }
 
+/*
+ * Sidecore fast path: the registers a running guest writes all the time
+ * (IQT for each invalidation; GCMD) are compared on every poll, the whole
+ * page only every VIOMMU_FULL_SCAN_EVERY polls (under emulation a full
+ * compare of 4 KiB is most of an iteration). Any change found runs the
+ * full step, so no write is lost; others are merely seen a little later,
+ * as with any polled device. A pending interrupt also forces it: its cause
+ * must be published first.
+ */
+#define VIOMMU_FULL_SCAN_EVERY 32
+
+static bool page0_hot_changed(void)
+{
+	static const u16 hot[] = { VTD_REG64_IQT / 8, VTD_REG32_GCMD / 8 };
+	const volatile u64 *pg = (const volatile u64 *)vi.page0;
+	const u64 *last = (const u64 *)vi.last;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(hot); i++)
+		if (pg[hot[i]] != last[hot[i]])
+			return true;
+	return false;
+}
+
+/*
+ * Expired entries are torn down in batches: at most every half window
+ * (teardown_ms / 2, at least 1 ms), so one physical invalidation covers all
+ * that fell due meanwhile. An unmapped entry thus lives between N and 1.5 N
+ * ms (plus one polling step).
+ */
+static bool expiry_due(u64 now)
+{
+	u64 period = tsc_khz() * (vi.set.cfg.teardown_ms / 2 ? vi.set.cfg.teardown_ms / 2 : 1);
+
+	if (now < vi.next_expire_tsc)
+		return false;
+	vi.next_expire_tsc = now + period;
+	return true;
+}
+
 void viommu_poll(void)
 {
 	u64 t0, busy;
@@ -396,9 +438,12 @@ void viommu_poll(void)
 	if (!vi.poll_start_tsc)
 		vi.poll_start_tsc = t0;
 	vi.stats.loop_iters++;
-	if (vi.page0_mapped)
+	if (vi.page0_mapped && (++vi.polls_since_scan >= VIOMMU_FULL_SCAN_EVERY || vi.pending_msi ||
+				page0_hot_changed())) {
+		vi.polls_since_scan = 0;
 		sidecore_step();
-	if (vi.set.cfg.teardown_ms && viommu_shadow_expire(&vi.shadow, t0) > 0)
+	}
+	if (vi.set.cfg.teardown_ms && expiry_due(t0) && viommu_shadow_expire(&vi.shadow, t0) > 0)
 		vi.stats.loop_busy++;
 	if (vi.stats.loop_busy != busy)
 		vi.stats.busy_cycles += tsc_now() - t0;
@@ -532,10 +577,14 @@ void viommu_print_stats(void)
 	       (unsigned long long)(s->inv_cycles_count ? s->inv_cycles_total / s->inv_cycles_count
 							: 0),
 	       (unsigned long long)s->msis_sent);
-	printk("VIOMMU: sidecore busy=%llu.%llu%% of %llu ms polling\n",
+	printk("VIOMMU: sidecore busy=%llu.%llu%% of %llu ms polling (busy_cycles=%llu poll_cycles=%llu "
+	       "inv_cycles_total=%llu inv_count=%llu)\n",
 	       (unsigned long long)(busy_permille() / 10),
 	       (unsigned long long)(busy_permille() % 10),
 	       (unsigned long long)(vi.poll_start_tsc
 					    ? tsc_to_us(tsc_now() - vi.poll_start_tsc) / 1000
-					    : 0));
+					    : 0),
+	       (unsigned long long)s->busy_cycles,
+	       (unsigned long long)(vi.poll_start_tsc ? tsc_now() - vi.poll_start_tsc : 0),
+	       (unsigned long long)s->inv_cycles_total, (unsigned long long)s->inv_cycles_count);
 }
