@@ -431,9 +431,10 @@ def analysis(agg, cfgs, meta):
         f"{f(m(side, 'tx', 'host_cpu0_pct'), '{:.0f}')} % of a host core and the sidecore's "
         f"{f(m(side, 'tx', 'host_cpu1_pct'), '{:.0f}')} % (transmit; bare Linux's vCPU: "
         f"{f(m(1, 'tx', 'host_cpu0_pct'), '{:.0f}')} %): every moment the sidecore's thread "
-        "is not running is added to the guest's wait. (3) Every poll iteration copies and compares the whole 4 KiB register "
-        "page, renders the model and compare-exchanges changed words: thousands of emulated "
-        "instructions between two looks at IQT. (4) On a shared host, the vCPU threads are "
+        "is not running is added to the guest's wait. (3) The sidecore looks at IQT and GCMD "
+        "on every poll but snapshots, compares, renders and publishes the whole 4 KiB "
+        "register page (thousands of emulated instructions) every 32 polls and after each "
+        "change it sees, so every guest invalidation still pays one full step. (4) On a shared host, the vCPU threads are "
         "descheduled for whole scheduler slices (milliseconds) whenever other work runs; "
         "a synchronous hand-off per invalidation turns each such gap into lost throughput "
         f"(load average during this invocation: {meta['load0']} -> {meta['load1']}).\n")
@@ -497,16 +498,16 @@ def analysis(agg, cfgs, meta):
         "usually for a different page (transmit buffers are new socket buffers, and e1000e "
         "refills each receive descriptor with a newly allocated buffer); a deferred "
         "entry remapped to another page must be flushed at once, because the old translation "
-        "may be cached; (b) the sidecore expires deferred entries as soon as they are due, "
-        "so each expiry batch is small and costs a flush of its own ("
+        "may be cached; (b) expiry runs at most every half window, each batch under one "
+        "flush ("
         + ", ".join(f"{word} {m(side, mode, 'expired') / m(side, mode, 'phys_expiry'):.1f}"
                     for mode, word in (("tx", "transmit"), ("rx", "receive"))
                     if m(side, mode, "expired") is not None and m(side, mode, "phys_expiry"))
         + " entries per batch). "
-        "Reaching 10 per 1000 needs expiry batched over a fixed period (e.g. every window/2, "
-        "one domain or range flush for everything due) and fewer remap flushes (keep the old "
+        "The remap flushes dominate; reaching 10 per 1000 needs fewer of them (keep the old "
         "entry's revival candidates per page, or flush remaps lazily in the next batch when "
-        "the old page stays owned by the guest).\n")
+        "the old page stays owned by the guest, which trades a little more of the window's "
+        "protection).\n")
     add("**Caveats.** The numbers are from one emulator on one small shared machine; compare "
         "configurations only within one invocation. Throughput of bare Linux varies by about "
         "±20 % run to run here. The runs are interleaved (A B C ... per round), so drift hits "
