@@ -53,8 +53,8 @@ static struct {
 	u32 pending_msi;
 	u32 polls_since_scan; /* sidecore: polls since the last full page compare */
 	u64 next_expire_tsc;
-		/* the next teardown batch */ /* MSI_* to send once the guest can see the cause */
-	u64 poll_start_tsc;		      /* first sidecore poll: the busy fraction's base */
+	/* the next teardown batch */ /* MSI_* to send once the guest can see the cause */
+	u64 poll_start_tsc;	      /* first sidecore poll: the busy fraction's base */
 	u8 last[VTD_REG_PAGE_SIZE], snap[VTD_REG_PAGE_SIZE], img[VTD_REG_PAGE_SIZE];
 } vi;
 
