@@ -587,10 +587,22 @@ int viommu_shadow_invalidate(struct viommu_shadow *s, unsigned int granularity, 
 		if (did != s->ctx.did)
 			return 0;
 		if (PAGE_SHIFT + am < bits) {
-			start = iova & ~((PAGE_SIZE << am) - 1);
+			iova_t size = PAGE_SIZE << am, page = iova & ~(iova_t)(PAGE_SIZE - 1);
+
+			/*
+			 * 6.5.1.2: the naturally aligned 2^AM pages around iova.
+			 * Linux 6.1 passes the start of its range unaligned
+			 * (iommu_flush_iotlb_psi), so a 2-page map at an odd
+			 * page announces only its first page; with CM=1 a
+			 * missed map or unmap would leave the shadow wrong
+			 * (a stale entry the NIC's split DMA then crosses). Sync
+			 * [aligned start, iova + 2^AM pages) too: a wider sync
+			 * is always safe.
+			 */
+			start = iova & ~(size - 1);
 			if (start >= end)
 				return 0;
-			end = start + (PAGE_SIZE << am);
+			end = MIN(end, MAX(start + size, page + size));
 		}
 		break;
 	default:

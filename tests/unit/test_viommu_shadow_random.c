@@ -120,10 +120,12 @@ static void random_rights(bool *r, bool *w)
 
 static void psi(iova_t iova, unsigned int am)
 {
-	iova_t lo = iova & ~((PAGE_SIZE << am) - 1);
+	iova_t size = PAGE_SIZE << am, lo = iova & ~(size - 1);
+	iova_t page = iova & ~(iova_t)(PAGE_SIZE - 1);
 
+	/* the aligned block, and [iova, iova + size) for Linux's unaligned PSIs */
 	assert_int_equal(bed_inv(b, VTD_IOTLB_GRAN_PAGE, BED_DID, iova, am), 0);
-	synced(lo, lo + (PAGE_SIZE << am));
+	synced(lo, lo + size > page + size ? lo + size : page + size);
 }
 
 /* A guest change; mostly followed at once by its own PSI (CM=1 Linux). */
