@@ -40,6 +40,12 @@ QEMU_LINUX = GUEST_COMMON + [
     ("GUEST: nic e1000e", r"^GUEST: nic \w+ driver=e1000e\b"),
     req("VPCI: visible 00:02.0 nic"),
 ]
+# The NIC's ring bases as its registers hold them (guest/tools/ringaddr.sh):
+# IOVAs outside guest RAM with the guest's IOMMU on, guest RAM without.
+RING_IOVA = ("NIC rings at IOVAs (not in guest RAM)",
+             r"^GUEST: ring tx=0x[0-9a-f]+ rx=0x[0-9a-f]+ tx_in_ram=0 rx_in_ram=0$")
+RING_PHYS = ("NIC rings at physical addresses (in guest RAM)",
+             r"^GUEST: ring tx=0x[0-9a-f]+ rx=0x[0-9a-f]+ tx_in_ram=1 rx_in_ram=1$")
 QEMU_VIOMMU_COMMON = GUEST_COMMON + [
     req("HV: launching guest: svm backend"),
     ("guest: DMAR: IOMMU enabled", r"DMAR: IOMMU enabled"),
@@ -90,9 +96,11 @@ SUITES = {
     "qemu-linux": [
         dict(name="qemu-linux-tx", bed="qemu", guest="linux", timeout=240,
              settle=(1, 220), expect_exit=True,
-             guest_cmdline=f"{BASE} intel_iommu=off sv.nic=e1000e sv.mode=tx sv.bytes={MIB}",
+             guest_cmdline=f"{BASE} intel_iommu=off iomem=relaxed sv.nic=e1000e sv.mode=tx"
+                           f" sv.bytes={MIB} sv.tool=ringaddr",
              peer=dict(expect=MIB),
-             require=QEMU_LINUX + [req(f"GUEST: tx bytes={MIB}")], forbid=GUEST_FORBID),
+             require=QEMU_LINUX + [RING_PHYS, req(f"GUEST: tx bytes={MIB}")],
+             forbid=GUEST_FORBID),
         # viommu=off: no emulated unit at all, the NIC's domain maps guest RAM
         dict(name="qemu-linux-rx", bed="qemu", guest="linux", timeout=240,
              settle=(1, 220), expect_exit=True, hv_cmdline="viommu=off",
@@ -107,13 +115,14 @@ SUITES = {
         # sidecore: the register page is RAM polled by CPU1: no register exits
         dict(name="qemu-viommu-sidecore-teardown", bed="qemu", guest="linux", timeout=240,
              settle=(1, 220), expect_exit=True, hv_cmdline="viommu=sidecore teardown_ms=10",
-             guest_cmdline=f"{BASE} intel_iommu=on iommu.strict=1 sv.nic=e1000e sv.mode=tx"
-                           f" sv.bytes={MIB}",
+             guest_cmdline=f"{BASE} intel_iommu=on iommu.strict=1 iomem=relaxed sv.nic=e1000e"
+                           f" sv.mode=tx sv.bytes={MIB} sv.tool=ringaddr",
              peer=dict(expect=MIB),
              require=QEMU_VIOMMU_COMMON + [
                  ("VIOMMU: unit at 0xfed90000 (sidecore)",
                   r"^VIOMMU: unit at 0xfed90000 .*sidecore"),
                  req("VIOMMU: sidecore page0 polled"),
+                 RING_IOVA,
                  req(f"GUEST: tx bytes={MIB}")],
              numeric=[("revivals > 0 with teardown", r"^VIOMMU: teardown revivals=(\d+)",
                        "nonzero"), PHYS_FEWER],
