@@ -589,16 +589,10 @@ int viommu_shadow_invalidate(struct viommu_shadow *s, unsigned int granularity, 
 		if (PAGE_SHIFT + am < bits) {
 			iova_t size = PAGE_SIZE << am, page = iova & ~(iova_t)(PAGE_SIZE - 1);
 
-			/*
-			 * 6.5.1.2: the naturally aligned 2^AM pages around iova.
-			 * Linux 6.1 passes the start of its range unaligned
-			 * (iommu_flush_iotlb_psi), so a 2-page map at an odd
-			 * page announces only its first page; with CM=1 a
-			 * missed map or unmap would leave the shadow wrong
-			 * (a stale entry the NIC's split DMA then crosses). Sync
-			 * [aligned start, iova + 2^AM pages) too: a wider sync
-			 * is always safe.
-			 */
+			/* The aligned 2^AM pages (6.5.1.2), and [iova, iova +
+			 * 2^AM pages): Linux 6.1 passes ranges unaligned, and
+			 * with CM=1 a missed map/unmap would leave a stale entry.
+			 * A wider sync is always safe. */
 			start = iova & ~(size - 1);
 			if (start >= end)
 				return 0;
