@@ -22,10 +22,10 @@ for id in "$@"; do
 	devmem $icr_lo 32 0x00004500 # INIT, level assert (SDM Vol. 3A 11.6.1)
 	usleep 10000
 	devmem $icr_hi 32 $((id << 24))
-	devmem $icr_lo 32 0x00004608 # start-up IPI, vector 0x08 (0x8000)
+	devmem $icr_lo 32 0x0000469f # start-up IPI, vector 0x9f (0x9f000), not the trampoline
 	usleep 1000
 	devmem $icr_hi 32 $((id << 24))
-	devmem $icr_lo 32 0x00004608
+	devmem $icr_lo 32 0x0000469f
 	echo "GUEST: initattack sent INIT and SIPI to apic id=$id"
 done
 usleep 200000
