@@ -36,8 +36,12 @@
 
 /* Work bound of one viommu_walk_range() call: guest reads (table entries
  * plus one probe per reported page). Enough for every table of a guest
- * mapping a few GiB in 4 KiB pages; a hostile tree stops here. */
+ * mapping a few GiB in 4 KiB pages; a hostile tree stops here. A host
+ * build may set a smaller one (the fuzz harness does, so that an input
+ * that exhausts it costs microseconds, not 2^20 reads). */
+#ifndef VIOMMU_WALK_RANGE_BUDGET
 #define VIOMMU_WALK_RANGE_BUDGET (1u << 20)
+#endif
 
 /* A decoded, validated context entry. */
 struct viommu_context {

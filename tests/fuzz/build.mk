@@ -24,6 +24,10 @@ fuzz-viommu_iq-srcs := tests/fuzz/fuzz_viommu_iq.c viommu/iq.c lib/string.c
 fuzz-viommu_walk-srcs := tests/fuzz/fuzz_viommu_walk.c viommu/walk.c \
 	lib/string.c
 fuzz-viommu_regs-srcs := tests/fuzz/fuzz_viommu_regs.c viommu/regs.c lib/string.c
+# The range walk's read budget, 2^20 in the hypervisor, is 4096 here: the
+# same code path ends every looping or huge tree, at 1/256 of the cost
+# (with 2^20 this target ran at 40-700 executions/s, 10 M took days).
+fuzz-viommu_walk-cflags := -DVIOMMU_WALK_RANGE_BUDGET=4096
 
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 
@@ -41,7 +45,7 @@ $(BUILD)/fuzz/fuzz_$(1): $$(fuzz-$(1)-srcs) $(BUILD)/fuzz/lib_string.o \
 		$$(wildcard vmm/*.h lib/*.h viommu/*.h drivers/vtd_hw.h) tests/unit/host_names.h
 	@mkdir -p $$(dir $$@)
 	$$(if $$(Q),@echo "  FUZZCC  $$@")
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(filter-out lib/string.c,$$(fuzz-$(1)-srcs)) \
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(fuzz-$(1)-cflags) $$(filter-out lib/string.c,$$(fuzz-$(1)-srcs)) \
 		$(BUILD)/fuzz/lib_string.o -o $$@
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
