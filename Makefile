@@ -72,7 +72,7 @@ $(BUILD)/hv/boot/ap_blob.o: $(BUILD)/gen/ap_trampoline.bin
 $(HV_ELF): $(HV_OBJS) linker.ld
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(LD) $(LDFLAGS) $(HV_OBJS) -o $@
-	$(Q)$(OBJDUMP) -d -S -M intel $@ > $(BUILD)/hv.asm
+	$(Q)$(OBJDUMP) -d -S -M intel $@ > $(BUILD)/hv.asm 2>$(BUILD)/hv.asm.warnings
 	$(Q)$(NM) -n $@ > $(BUILD)/hv.sym
 
 # ---- GRUB ISO ---------------------------------------------------------------

@@ -216,6 +216,10 @@ void smp_check_heartbeat(unsigned int ms)
 	if (sidecore_idx < 0)
 		return;
 	c = &cpus[sidecore_idx];
+	if (this_cpu() == c) { /* asked from the sidecore's own loop (control port) */
+		printk("HV: sidecore heartbeat cpu=%d (this CPU: running)\n", sidecore_idx);
+		return;
+	}
 	a = READ_ONCE(c->shared.heartbeat);
 	mdelay(ms);
 	b = READ_ONCE(c->shared.heartbeat);

@@ -38,6 +38,17 @@ enum log_level log_get_level(void);
 /** Print to the console under the log lock; no level filtering. */
 void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
+/**
+ * Hold back printk output in buf (cap bytes) until log_capture_end(buf), which
+ * writes it out line by line: a block of counters formatted in microseconds
+ * shows one instant even though the console needs milliseconds per line.
+ * Output of every CPU is held meanwhile (order kept). A line that does not
+ * fit ends the capture early (everything held is written first, nothing is
+ * lost). False, and nothing held, if a capture is already on.
+ */
+bool log_capture_begin(char *buf, size_t cap);
+/** End the capture into buf (if still on) and write out what it held. */
+void log_capture_end(char *buf);
 /** Print if level <= the current log level. */
 void log_msg(enum log_level level, const char *fmt, ...) __printf(2, 3);
 

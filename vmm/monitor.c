@@ -199,8 +199,13 @@ static void print_stats_line(u64 now)
 	mon.have_prev = true;
 }
 
+/* The counters block, about 3 KiB: formatted at one instant, printed after. */
+static char counters_buf[8192];
+
 static void print_counters(u64 now)
 {
+	bool held = log_capture_begin(counters_buf, sizeof(counters_buf));
+
 	printk("CTL: counters at t_ms=%llu\n",
 	       (unsigned long long)((now - mon.t0) / mon.cycles_per_ms));
 	vcpu_print_stats(&guest_vcpu);
@@ -214,6 +219,8 @@ static void print_counters(u64 now)
 			exit_platform.shutdown_hooks[i]();
 	print_stats_line(now);
 	printk("CTL: end of counters\n");
+	if (held)
+		log_capture_end(counters_buf);
 }
 
 static void ctl_poll(u64 now)

@@ -1,0 +1,2 @@
+UT_TESTS += log
+ut-log-srcs := tests/unit/test_log.c
