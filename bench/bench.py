@@ -150,15 +150,21 @@ def parse_console(lines):
 
 
 TRAFFIC_DONE = re.compile(r"GUEST: (tx|rx)(-stats)? ")
+# The guest pauses (sv.pause) after "GUEST: peer", where the control-port
+# snapshot is asked for, and prints this marker just before its first packet.
+TRAFFIC_START = "GUEST: pause done"
+PAUSE_S = 1  # guest seconds; on Bochs one guest second is ~20 s of wall time
 
 
 def split_console(lines):
     """(counters at the end, counters of the 'CTL: counters' block or None).
-    The snapshot only counts when it was complete before the guest reported
-    its traffic (else the interval would not cover the traffic)."""
+    The hypervisor formats the whole block at one instant (its first line)
+    and then prints it; the snapshot only counts when the block was complete
+    before the guest's traffic began (the pause's end marker) or ended, so
+    the interval covers all of the traffic and the block no guest line."""
     snap, rest, block, traffic_seen = None, [], None, False
     for ln in lines:
-        if TRAFFIC_DONE.search(ln):
+        if TRAFFIC_START in ln or TRAFFIC_DONE.search(ln):
             traffic_seen = True
         if block is None and ln.startswith("CTL: counters at "):
             block = []
@@ -211,7 +217,7 @@ def guest_cmdline(cfg, mode, nbytes):
     if mode == "base":
         w.append("sv.mode=nic")
     else:
-        w += [f"sv.mode={mode}", f"sv.bytes={nbytes}"]
+        w += [f"sv.mode={mode}", f"sv.bytes={nbytes}", f"sv.pause={PAUSE_S}"]
         if mode == "rx":
             w.append("sv.timeout=300")
     return " ".join(w)
@@ -282,7 +288,7 @@ def run_one(cfg, mode, nbytes, tag, timeout):
                 if ctl is not None and not asked and ln.startswith("GUEST: peer "):
                     asked = ctl_send(ctl, b"s")
                 # host CPU time of QEMU's vCPU threads over the transfer
-                if ln.startswith("GUEST: peer ") and cpu_a is None:
+                if ln.startswith(TRAFFIC_START) and cpu_a is None:
                     cpu_a = (now, thread_cpu(emu.proc.pid))
                 elif TRAFFIC_DONE.match(ln) and cpu_a is not None and cpu_b is None:
                     cpu_b = (now, thread_cpu(emu.proc.pid))
@@ -679,7 +685,7 @@ def run_bochs():
     iso = os.path.join(OUT, "iso", "bochs-pt-tx.iso")
     kernel, initrd, _ = bed.guest_files({"guest": "linux"})
     gcmd = (f"{BASE} intel_iommu=on iommu=pt sv.nic=e1000 sv.mode=tx sv.bytes={BOCHS_BYTES}"
-            " sv.linkwait=60")
+            f" sv.linkwait=60 sv.pause={PAUSE_S}")
     r = subprocess.run([os.path.join(ROOT, "scripts/mkiso.sh"), iso, HV_ELF,
                         cfg["hv"], kernel, initrd, gcmd], capture_output=True, text=True,
                        stdin=subprocess.DEVNULL)
@@ -709,8 +715,8 @@ def run_bochs():
         while emu.running() and time.monotonic() - t0 < 900:
             time.sleep(0.2)
             for ln in tail.poll():
-                # Bochs is slow to pass the key on: ask before the ARP set-up
-                if not asked and ln.startswith("GUEST: link up"):
+                # as on QEMU: ask at the last line before the guest's pause
+                if not asked and ln.startswith("GUEST: peer "):
                     os.write(master, b"s")
                     asked = True
                 if t_fatal is None and any(m in ln for m in bed.FATAL_MARKERS):

@@ -300,9 +300,11 @@ def render_md(agg, cfgs, meta, bochs, plots):
     # ---- counters
     add("## Cost per MiB (Sidevisor)\n")
     add("Counted between a snapshot the benchmark takes through the hypervisor's control "
-        "port (COM2 key `s`, sent when the guest prints `GUEST: peer`, just before the "
-        "traffic) and the counters at the guest's power-off, so boot is left out. Bare Linux "
-        "has no such counters (–).\n")
+        "port (COM2 key `s`, sent when the guest prints `GUEST: peer`; the guest then waits "
+        "a second, `sv.pause=1`, so the hypervisor formats the whole block at one instant "
+        "before the first packet and prints it while the guest is silent) and the counters "
+        "at the guest's power-off, so boot is left out. Bare Linux has no such counters "
+        "(–).\n")
     add("| # | configuration | dir | exits/MiB | by reason (per MiB) | exits/packet | guest "
         "invalidations/MiB | physical inv. / 1000 guest unmaps | revival % | sidecore busy % "
         "| inv. processing µs | poll period µs | µs of transfer per guest inv. |")
@@ -364,8 +366,9 @@ def render_md(agg, cfgs, meta, bochs, plots):
                 f"({bochs.get('packets') or '?'} datagrams) into Bochs' frame log, which held "
                 f"{bochs.get('peer_bytes')} payload bytes. ")
         if bochs.get("exits") is not None:
-            text += (f"Between the control-port snapshot (taken at `GUEST: link up`, so the "
-                     f"interval also holds `/init`'s ARP and peer set-up and its power-off) and "
+            text += (f"Between the control-port snapshot (asked for at `GUEST: peer`, taken in "
+                     f"the guest's pause before the traffic; the interval also holds the "
+                     f"guest's power-off) and "
                      f"the power-off: {bochs['exits']} exits "
                      f"({(bochs.get('exits_by_reason') or 'none').replace(';', ', ')} per MiB), "
                      f"{bochs.get('exits_per_mib', 0):.0f} per MiB. They are CPUID and port I/O "
@@ -463,8 +466,7 @@ def analysis(agg, cfgs, meta):
         + f") and {f(e4, '{:.0f}')} with no vIOMMU at all (configuration 4), no register-access "
         "(NPF) exits in either. They come from the same `/init` steps, not from packets: the "
         "start-up of each static program (`udpsend`, the dmesg dump's `dmesg`, `grep`, `sed`; "
-        "the CPUID counts move in steps of one program's start-up, depending on where the "
-        "snapshot lands) and the power-off's port I/O. Trap mode adds "
+        "each program's start-up runs CPUID) and the power-off's port I/O. Trap mode adds "
         f"{f(m(trap0, 'tx', 'exits_per_pkt'), '{:.1f}')} exits per transmitted packet "
         f"({agg.get((trap0, 'tx'), {}).get('by_reason', {}).get('NPF', 0):.0f} NPF exits per "
         "MiB: one per register access, about one per guest invalidation).\n")
