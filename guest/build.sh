@@ -171,21 +171,34 @@ if [ ! -f "$bdir/.done" ]; then
 fi
 
 # ---- static tools ---------------------------------------------------------------
-# udpsend plus every guest/tools/*.c (one static binary each, same name).
+# udpsend plus every guest/tools/*.c and every guest/tools/NAME/ directory of
+# .c files (with its headers): one static binary each, same name.
 build_tool() {
-	local src=$1 name
-	name=$(basename "$src" .c)
-	if [ ! -x "$out/tools/$name" ] || [ "$src" -nt "$out/tools/$name" ]; then
+	local src=$1 name f stale=0
+	local files=("$src")
+	if [ -d "$src" ]; then
+		name=$(basename "$src")
+		files=("$src"/*.c)
+		[ -f "${files[0]}" ] || die "no .c files in $src"
+	else
+		name=$(basename "$src" .c)
+	fi
+	[ -x "$out/tools/$name" ] || stale=1
+	for f in "${files[@]}" "$src"/*.h; do
+		[ -f "$f" ] && [ "$f" -nt "$out/tools/$name" ] && stale=1
+	done
+	if [ $stale = 1 ]; then
 		log "cc $name (static)"
-		gcc -static -O2 -s -Wall -Wextra -Werror -o "$out/tools/$name.tmp" "$src" ||
+		gcc -static -O2 -s -Wall -Wextra -Werror -o "$out/tools/$name.tmp" "${files[@]}" ||
 			die "cannot build a static $name (is libc6-dev installed?)"
 		mv "$out/tools/$name.tmp" "$out/tools/$name"
 	fi
 }
 mkdir -p "$out/tools"
 build_tool "$here/udpsend.c"
-for src in "$here"/tools/*.c; do
-	[ -f "$src" ] && build_tool "$src"
+for src in "$here"/tools/*.c "$here"/tools/*/; do
+	src=${src%/}
+	[ -e "$src" ] && build_tool "$src"
 done
 
 # ---- initramfs -----------------------------------------------------------------

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# sv.tool=vtdhostile: the hostile userspace VT-d driver (guest/tools/vtdhostile.c)
+# sv.tool=vtdhostile: the hostile userspace VT-d driver (guest/tools/vtdhostile/)
 # against the emulated unit; the guest must boot with intel_iommu=off
 # iomem=relaxed. Arguments (sv.args, commas for spaces) go to the tool:
 #   mode=trap|sidecore phys=0|1 storm=SECONDS seed=N [only=NAME]
