@@ -100,7 +100,7 @@ test:
 	$(Q)scripts/test.sh
 
 # Benchmarks (issue #6), not part of make test: docs/benchmarks.md, docs/bench-*.png,
-# build/bench/results.csv. About 30 min on an idle 2-core host; QUICK=1: < 5 min.
+# build/bench/results.csv. About 20 min on an idle 2-core host (17.9 min measured); QUICK=1: < 5 min.
 .PHONY: bench
 bench: $(HV_ELF)
 	$(Q)scripts/setup.sh

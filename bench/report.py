@@ -272,7 +272,7 @@ def render_md(agg, cfgs, meta, bochs, plots):
         "invocation. Transmit: payload bytes counted by the peer over its first-to-last "
         "arrival; receive: bytes counted by the guest over its own clock.\n")
     add("The last two columns: host CPU time of QEMU's two vCPU threads during the transfer "
-        "(from the guest's `GUEST: peer` to its `GUEST: tx/rx bytes` line, /proc) as a "
+        "(from the guest's `GUEST: pause done` to its `GUEST: tx/rx bytes` line, /proc) as a "
         "percentage of that wall time; vCPU 1 is the sidecore under Sidevisor and idle in the "
         "bare guests.\n")
     add("| # | configuration | transmit Mbit/s | ÷ 1 | receive Mbit/s | ÷ 1 | runs ok | "
@@ -479,13 +479,13 @@ def analysis(agg, cfgs, meta):
         "on this testbed."
         + ("" if None in (ratio(agg, side, "tx"), ratio(agg, s0, "tx"))
            or ratio(agg, side, "tx") >= ratio(agg, s0, "tx") else
-           " Here teardown was even slower on transmit. Its own work was not the cause (the "
+           " Here teardown was not faster on transmit. Its own work was not the cause (the "
            f"sidecore's processing per queue run: {f(m(side, 'tx', 'inv_rt_us'), '{:.0f}')} µs "
            f"with teardown, {f(m(s0, 'tx', 'inv_rt_us'), '{:.0f}')} µs strict); the "
            f"sidecore's vCPU thread ran {f(m(side, 'tx', 'host_cpu1_pct'), '{:.0f}')} % of the "
            f"transfer with teardown and {f(m(s0, 'tx', 'host_cpu1_pct'), '{:.0f}')} % strict: "
-           "a scheduling effect more than a cost of teardown; the default run's three "
-           "rounds show whether it persists.")
+           "a scheduling effect more than a cost of teardown (compare the min–max ranges "
+           "in the throughput table: a difference inside them is run-to-run noise).")
         + "\n")
     add("**Physical invalidations per 1000 guest unmaps.** With teardown "
         f"{meta['teardown_n']} ms the shadow needed "
@@ -520,7 +520,7 @@ def analysis(agg, cfgs, meta):
     add("## Running it\n")
     add("```sh\n"
         "make test            # once: builds the hypervisor and the guest, installs packages\n"
-        "make bench           # ~30 min on an idle 2-core host: 3 rounds of 4 MiB, full sweep\n"
+        "make bench           # ~20 min on an idle 2-core host: 3 rounds of 4 MiB, full sweep\n"
         "                     # both ways, the Bochs run\n"
         "make bench QUICK=1   # < 5 min idle: 1 round of 1 MiB, sweep 0/2/10/20 ms transmit\n"
         "```\n")
