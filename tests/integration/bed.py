@@ -119,7 +119,7 @@ def free_udp_port():
 
 
 def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=(), stream_port=None,
-              iommu=True, direct=None, ctl_socket=None):
+              iommu=True, direct=None, ctl_socket=None, frame_dump=None):
     """The QEMU q35 bed. serial: 'stdio' or a file path. Network: e1000e on a
     dgram socket from 127.0.0.1 (ephemeral) to 127.0.0.1:peer_port, or, with
     stream_port, a stream connection to the test peer listening on
@@ -127,7 +127,11 @@ def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=(), stream_port=No
     the intel-iommu device; direct=(kernel, initrd, append) boots a Linux
     kernel directly instead of the ISO (bare-Linux baselines, bench/).
     ctl_socket: a second UART (COM2, the hypervisor's control port) on a
-    listening unix socket at that path (connect to it to type keys)."""
+    listening unix socket at that path (connect to it to type keys).
+    $QEMU_EXTRA (debugging): more QEMU arguments, split at spaces, e.g.
+    "-trace enable=e1000e_tx_descr -D /tmp/qemu.trace".
+    frame_dump: a pcap of the first 128 bytes of every frame the NIC sends
+    or receives, taken at QEMU's netdev (what the e1000e model emitted)."""
     if peer_port is None:
         peer_port = free_udp_port()
     if accel == "kvm":
@@ -151,7 +155,9 @@ def qemu_argv(iso, serial, accel="tcg", peer_port=None, extra=(), stream_port=No
             "-display", "none", "-monitor", "none", "-no-reboot",
             "-serial", "stdio" if serial == "stdio" else "file:" + serial,
             *(["-serial", f"unix:{ctl_socket},server=on,wait=off"] if ctl_socket else []),
-            *boot, *extra]
+            *(["-object", f"filter-dump,id=fd0,netdev=n0,file={frame_dump},maxlen=128"]
+              if frame_dump else []),
+            *boot, *extra, *os.environ.get("QEMU_EXTRA", "").split()]
 
 
 def vgabios_path():
@@ -367,7 +373,9 @@ def prepare(case, hv_elf, iso_override, dry):
     if case["bed"] == "qemu":
         argv = qemu_argv(iso, raw, accel="tcg", extra=case.get("qemu_extra", ()),
                          stream_port=case.get("_peer_port"),
-                         ctl_socket=ctl_socket_path(case) if case.get("ctl_keys") else None)
+                         ctl_socket=ctl_socket_path(case) if case.get("ctl_keys") else None,
+                         frame_dump=(os.path.join(work, "frames.pcap")
+                                     if case.get("_peer_port") else None))
         rc_text = bochsrc = None
     else:
         bochsrc = render_bochsrc(iso, raw, os.path.join(logs, case["name"] + ".bochs.log"),
@@ -475,6 +483,17 @@ def bochs_frames(work):
     return load_json(out)
 
 
+def pcap_note(case):
+    """What QEMU's NIC model emitted (its filter-dump), to tell a datagram the
+    NIC never sent from one lost on the way to the peer."""
+    pcap = os.path.join(case_paths(case)[0], "frames.pcap")
+    if case.get("bed") != "qemu" or not os.path.exists(pcap):
+        return ""
+    r = subprocess.run([sys.executable, PEER, "--pcap", pcap], capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL)
+    return "; NIC emitted: " + (r.stdout.strip().split(": ", 2)[-1] or r.stderr.strip()[-200:])
+
+
 def peer_checks(case, lines, summary):
     """The peer saw exactly the bytes the guest says it sent."""
     spec = case["peer"]
@@ -486,7 +505,9 @@ def peer_checks(case, lines, summary):
     got = summary.get("bytes", 0)
     if spec.get("expect"):
         out.append((got == spec["expect"], f"peer received exactly {spec['expect']} bytes",
-                    f"peer counted {got} bytes in {summary.get('packets')} datagrams"))
+                    f"peer counted {got} bytes in {summary.get('packets')} datagrams"
+                    + (f"; gaps [before, expected, got] {summary.get('gaps')}"
+                       if summary.get("gaps") else "") + pcap_note(case)))
         out.append((bool(m) and int(m[-1]) == got, "guest's tx count equals the peer's",
                     f"guest said {m[-1] if m else 'nothing'}, peer {got}"))
     if spec.get("send"):

@@ -81,6 +81,7 @@ class Peer:
         self.udp_bytes = 0
         self.udp_packets = 0
         self.next_seq = 0
+        self.gaps = []
         self.t_first = None
         self.t_last = None
         self.sent_bytes = 0
@@ -240,6 +241,8 @@ class Peer:
         if data:
             if data[0] != self.next_seq & 0xFF:
                 c["udp_sequence_gaps"] += 1
+                if len(self.gaps) < 32:  # [datagrams before, expected, got] (mod 256)
+                    self.gaps.append([self.udp_packets, self.next_seq & 0xFF, data[0]])
                 self.log("sequence gap after %d datagrams: expected %d, got %d" %
                          (self.udp_packets, self.next_seq & 0xFF, data[0]))
             self.next_seq = data[0] + 1
@@ -268,6 +271,7 @@ class Peer:
             packets=self.udp_packets,
             frames=self.c["frames"],
             counts=self.c,
+            gaps=self.gaps,
             guest_mac=mac_text(self.guest_mac) if self.guest_mac else None,
             rx_seconds=round(dur, 6),
             rx_mbit_s=round(self.udp_bytes * 8 / dur / 1e6, 3) if dur > 0 else None,
@@ -396,6 +400,37 @@ def read_bochs_txdump(path):
     return frames
 
 
+def pcap_udp_sequence(path, udp_port):
+    """What the NIC model emitted, from a QEMU filter-dump pcap (frames may be
+    cut short): the guest's UDP datagrams to udp_port, in order, as
+    (count, gaps [datagrams before, expected, got] mod 256)."""
+    count, gaps, nxt = 0, [], 0
+    with open(path, "rb") as f:
+        hdr = f.read(24)
+        if len(hdr) < 24:
+            return 0, []
+        endian = "<" if struct.unpack("<I", hdr[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+        while True:
+            rec = f.read(16)
+            if len(rec) < 16:
+                break
+            incl = struct.unpack(endian + "IIII", rec)[2]
+            fr = f.read(incl)
+            if len(fr) < 14 + 20 + 8 + 1 or fr[12:14] != b"\x08\x00" or fr[23] != 17:
+                continue
+            ihl = (fr[14] & 0xF) * 4
+            if len(fr) < 14 + ihl + 9:
+                continue
+            if struct.unpack("!H", fr[14 + ihl + 2:14 + ihl + 4])[0] != udp_port:
+                continue
+            seq = fr[14 + ihl + 8]
+            if seq != nxt & 0xFF and len(gaps) < 32:
+                gaps.append([count, nxt & 0xFF, seq])
+            nxt = seq + 1
+            count += 1
+    return count, gaps
+
+
 def main():
     ap = argparse.ArgumentParser(description="loopback test peer for the guest NIC")
     ap.add_argument("--port", type=int, default=0,
@@ -418,7 +453,15 @@ def main():
     ap.add_argument("--bochs-txdump", default=None, metavar="FILE",
                     help="offline: analyse the frames in a Bochs ethmod=null "
                          "eth_null-txdump.txt instead of listening")
+    ap.add_argument("--pcap", default=None, metavar="FILE",
+                    help="offline: count the UDP datagrams (and sequence gaps) in a "
+                         "QEMU filter-dump pcap and exit")
     a = ap.parse_args()
+    if a.pcap:
+        n, gaps = pcap_udp_sequence(a.pcap, a.udp_port)
+        print(f"PEER: pcap {a.pcap}: {n} UDP datagrams to port {a.udp_port}, "
+              f"gaps [before, expected, got] {gaps}")
+        return 0
     if not 1 <= a.size <= 1472:
         ap.error("--size must be 1..1472 (no IP fragmentation)")
 
