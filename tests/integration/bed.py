@@ -375,7 +375,8 @@ def prepare(case, hv_elf, iso_override, dry):
                          stream_port=case.get("_peer_port"),
                          ctl_socket=ctl_socket_path(case) if case.get("ctl_keys") else None,
                          frame_dump=(os.path.join(work, "frames.pcap")
-                                     if case.get("_peer_port") else None))
+                                     if case.get("_peer_port") and peer_bytes(case) <= 64 << 20
+                                     else None))
         rc_text = bochsrc = None
     else:
         bochsrc = render_bochsrc(iso, raw, os.path.join(logs, case["name"] + ".bochs.log"),
@@ -481,6 +482,13 @@ def bochs_frames(work):
     subprocess.run([sys.executable, PEER, "--bochs-txdump", dump, "--json", out, "--quiet"],
                    stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
     return load_json(out)
+
+
+def peer_bytes(case):
+    """Payload bytes the case moves through the peer (a frame dump of a
+    soak's gigabyte would be ~100 MB: none beyond 64 MiB)."""
+    spec = case.get("peer") or {}
+    return max(spec.get("expect") or 0, spec.get("send") or 0)
 
 
 def pcap_note(case):
