@@ -48,11 +48,22 @@ u8 *low(struct bed *b)
 	return b->r[0].data;
 }
 
+static void bed_add_blob(void *ctx, const char *sig, u64 pa, const void *data, size_t len)
+{
+	struct bed *b = ctx;
+
+	if (!strcmp(sig, "RSDP")) {
+		assert_true(pa + len <= LOW_SIZE);
+		memcpy(low(b) + pa, data, len);
+		b->rsdp_pa = pa;
+	} else {
+		add_region(b, pa, data, len, sig);
+	}
+}
+
 struct bed *bed_load(const char *name)
 {
 	struct bed *b = calloc(1, sizeof(*b));
-	char path[256], line[256];
-	FILE *f;
 
 	assert_non_null(b);
 	b->info = calloc(1, sizeof(*b->info));
@@ -63,33 +74,7 @@ struct bed *bed_load(const char *name)
 	low(b)[0x40e] = 0xc0; /* EBDA segment 0x9fc0, as SeaBIOS */
 	low(b)[0x40f] = 0x9f;
 
-	snprintf(path, sizeof(path), "%s/acpi/%s/index.txt", harness_data_dir(), name);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	while (fgets(line, sizeof(line), f)) {
-		char file[64], sig[8], rel[128];
-		unsigned long long pa;
-		unsigned int len;
-		size_t got;
-		void *data;
-
-		if (line[0] == '#')
-			continue;
-		assert_int_equal(sscanf(line, "%63s %7s %llx %u", file, sig, &pa, &len), 4);
-		snprintf(rel, sizeof(rel), "acpi/%s/%s", name, file);
-		data = harness_load_file(rel, &got);
-		assert_int_equal(got, len);
-		if (!strcmp(sig, "RSDP")) {
-			assert_true(pa + len <= LOW_SIZE);
-			memcpy(low(b) + pa, data, len);
-			b->rsdp_pa = pa;
-		} else {
-			add_region(b, pa, data, len, sig);
-		}
-		free(data);
-	}
-	fclose(f);
+	harness_acpi_bed_foreach(name, bed_add_blob, b);
 	assert_true(b->rsdp_pa != 0);
 	harness_log_clear();
 	return b;

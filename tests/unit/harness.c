@@ -56,6 +56,37 @@ void harness_log_clear(void)
 	log_buf[0] = '\0';
 }
 
+void harness_acpi_bed_foreach(const char *name,
+			      void (*fn)(void *ctx, const char *sig, u64 pa, const void *data,
+					 size_t len),
+			      void *ctx)
+{
+	char path[256], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/acpi/%s/index.txt", harness_data_dir(), name);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		char file[64], sig[8], rel[128];
+		unsigned long long pa;
+		unsigned int len;
+		size_t got;
+		void *data;
+
+		if (line[0] == '#')
+			continue;
+		assert_int_equal(sscanf(line, "%63s %7s %llx %u", file, sig, &pa, &len), 4);
+		snprintf(rel, sizeof(rel), "acpi/%s/%s", name, file);
+		data = harness_load_file(rel, &got);
+		assert_int_equal(got, len);
+		fn(ctx, sig, pa, data, len);
+		free(data);
+	}
+	fclose(f);
+}
+
 const char *harness_data_dir(void)
 {
 	const char *d = getenv("SIDEVISOR_TEST_DATA");

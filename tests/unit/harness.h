@@ -19,6 +19,16 @@ void harness_init(void);
 /** Read a whole file (test blob) into a malloc'd buffer; fails the test if missing. */
 void *harness_load_file(const char *path, size_t *len);
 
+/**
+ * Each table of the captured firmware bed tests/data/acpi/<name>/ (its
+ * index.txt: "file SIG pa len" lines), loaded: fn(ctx, sig, pa, data, len);
+ * data is freed after fn returns. Fails the test on a bad index or blob.
+ */
+void harness_acpi_bed_foreach(const char *name,
+			      void (*fn)(void *ctx, const char *sig, u64 pa, const void *data,
+					 size_t len),
+			      void *ctx);
+
 /** Directory holding test data (tests/data), overridable with $SIDEVISOR_TEST_DATA. */
 const char *harness_data_dir(void);
 

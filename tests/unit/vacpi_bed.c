@@ -85,42 +85,26 @@ struct region *region(struct mem *m, const char *sig)
 /* ---- firmware beds -------------------------------------------------------- */
 
 /* tests/data/acpi/<name> at its addresses, parsed with acpi_init(). */
+static void fw_add_blob(void *ctx, const char *sig, u64 pa, const void *data, size_t len)
+{
+	struct fw *fw = ctx;
+
+	if (!strcmp(sig, "RSDP")) {
+		assert_true(pa + len <= LOW_SIZE);
+		memcpy(region(fw->m, "LOW")->data + pa, data, len);
+	} else {
+		mem_add(fw->m, pa, data, len, sig);
+	}
+}
+
 struct fw *fw_load(const char *name)
 {
 	struct fw *fw = calloc(1, sizeof(*fw));
-	char path[256], line[256];
-	struct region *low;
-	FILE *f;
 
 	assert_non_null(fw);
 	fw->m = mem_new();
-	low = mem_add(fw->m, 0, NULL, LOW_SIZE, "LOW");
-	snprintf(path, sizeof(path), "%s/acpi/%s/index.txt", harness_data_dir(), name);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	while (fgets(line, sizeof(line), f)) {
-		char file[64], sig[8], rel[128];
-		unsigned long long pa;
-		unsigned int len;
-		size_t got;
-		void *data;
-
-		if (line[0] == '#')
-			continue;
-		assert_int_equal(sscanf(line, "%63s %7s %llx %u", file, sig, &pa, &len), 4);
-		snprintf(rel, sizeof(rel), "acpi/%s/%s", name, file);
-		data = harness_load_file(rel, &got);
-		assert_int_equal(got, len);
-		if (!strcmp(sig, "RSDP")) {
-			assert_true(pa + len <= LOW_SIZE);
-			memcpy(low->data + pa, data, len);
-		} else {
-			mem_add(fw->m, pa, data, len, sig);
-		}
-		free(data);
-	}
-	fclose(f);
+	(void)mem_add(fw->m, 0, NULL, LOW_SIZE, "LOW");
+	harness_acpi_bed_foreach(name, fw_add_blob, fw);
 	assert_int_equal(acpi_init(&fw->m->am, NULL, &fw->info), 0);
 	assert_int_equal(fw->info.nr_bad_tables, 0);
 	harness_log_clear();
