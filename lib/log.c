@@ -39,9 +39,21 @@ static void emit(const char *buf, int n, size_t cap)
 	log_ops->write(buf, (size_t)n < cap ? (size_t)n : cap - 1);
 }
 
+/* @pre: log_lock held. End the capture; what it held (NULL: none) and its length. */
+static char *capture_take(size_t *len)
+{
+	char *held = capture.buf;
+
+	*len = capture.len;
+	capture.buf = NULL;
+	return held;
+}
+
 /* Write out what a capture held, a line (one lock hold) at a time. */
 static void emit_held(const char *buf, size_t len)
 {
+	if (!buf || !log_ops || !log_ops->write)
+		return;
 	while (len) {
 		size_t n = 0;
 
@@ -75,14 +87,10 @@ void vprintk(const char *fmt, va_list ap)
 		spin_unlock(&log_lock);
 		return;
 	}
-	if (capture.buf) { /* full: end it, the held lines go first */
-		held = capture.buf;
-		held_len = capture.len;
-		capture.buf = NULL;
-	}
+	if (capture.buf) /* full: end it, the held lines go first */
+		held = capture_take(&held_len);
 	spin_unlock(&log_lock);
-	if (held && log_ops && log_ops->write)
-		emit_held(held, held_len);
+	emit_held(held, held_len);
 	spin_lock(&log_lock);
 	emit(buf, n, sizeof(buf));
 	spin_unlock(&log_lock);
@@ -109,14 +117,10 @@ void log_capture_end(char *buf)
 	size_t len = 0;
 
 	spin_lock(&log_lock);
-	if (buf && capture.buf == buf) { /* not ended early, not someone else's */
-		held = capture.buf;
-		len = capture.len;
-		capture.buf = NULL;
-	}
+	if (buf && capture.buf == buf) /* not ended early, not someone else's */
+		held = capture_take(&len);
 	spin_unlock(&log_lock);
-	if (held && log_ops && log_ops->write)
-		emit_held(held, len);
+	emit_held(held, len);
 }
 
 void printk(const char *fmt, ...)

@@ -589,10 +589,8 @@ int viommu_shadow_invalidate(struct viommu_shadow *s, unsigned int granularity, 
 		if (PAGE_SHIFT + am < bits) {
 			iova_t size = PAGE_SIZE << am, page = iova & ~(iova_t)(PAGE_SIZE - 1);
 
-			/* The aligned 2^AM pages (6.5.1.2), and [iova, iova +
-			 * 2^AM pages): Linux 6.1 passes ranges unaligned, and
-			 * with CM=1 a missed map/unmap would leave a stale entry.
-			 * A wider sync is always safe. */
+			/* The aligned 2^AM pages (6.5.1.2) and [iova, +2^AM
+			 * pages): Linux 6.1 sends them unaligned; wider is safe. */
 			start = iova & ~(size - 1);
 			if (start >= end)
 				return 0;
